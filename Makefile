@@ -1,0 +1,133 @@
+# trackops.toggl: development tasks. Needs only python3 and git on the machine; everything else
+# is installed into .venv by `make venv`, which every other target depends on.
+#
+#   make venv         .venv with requirements.txt + test-requirements.txt (re-run when they change)
+#   make test         lint, sanity, unit and integration, stopping at the first failure
+#   make lint         ruff + ansible-lint (production profile, offline)
+#   make sanity       ansible-test sanity on a copy of the collection (.build/sanity/...)
+#   make unit         pytest tests/unit
+#   make integration  pytest tests/integration (real ansible-playbook runs against the simulator)
+#   make demo         playbooks/demo.yml against a simulator started for the run
+#   make collection   prepare .build/collections (link) and .build/sanity (copy) trees
+#   make build        ansible-galaxy collection build into .build/dist
+#   make clean        remove .build, tests/output and caches (keeps .venv; `make distclean` too)
+#   Variables: PYTEST_ARGS='-k name -x' (unit, integration), SANITY_ARGS='--test pylint' (sanity)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := test
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+SANITY_PYTHON ?= 3.11
+# Extra arguments, e.g. `make unit PYTEST_ARGS='-k client -x'`.
+PYTEST_ARGS ?=
+SANITY_ARGS ?=
+
+ROOT := $(CURDIR)
+VENV := $(ROOT)/.venv
+BIN := $(VENV)/bin
+VENV_STAMP := $(VENV)/.requirements-installed
+BUILD := $(ROOT)/.build
+DIST := $(BUILD)/dist
+# trackops.toggl resolves to this checkout through a symlink (for unit, integration, demo).
+COLLECTIONS_DIR := $(BUILD)/collections
+COLLECTION_LINK := $(COLLECTIONS_DIR)/ansible_collections/trackops/toggl
+# ansible-test needs a real ansible_collections/trackops/toggl directory: a copy, not a link.
+SANITY_TREE := $(BUILD)/sanity/ansible_collections/trackops/toggl
+
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS_DIR)
+# Tools started by the tests (ansible-playbook, ansible-doc, ...) come from the venv too.
+export PATH := $(BIN):$(PATH)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help venv test lint sanity unit integration demo collection link build clean distclean
+
+help:
+	@sed -n '4,15p' Makefile | sed 's/^#   //'
+
+# --- environment -----------------------------------------------------------------------------
+
+venv: $(VENV_STAMP)
+
+# Re-runs only when a requirements file changes.
+$(VENV_STAMP): requirements.txt test-requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing requirements into .venv (log: .venv/pip-install.log) ..."
+	@$(BIN)/python -m pip install --disable-pip-version-check \
+	    -r requirements.txt -r test-requirements.txt > $(VENV)/pip-install.log 2>&1 \
+	    || { tail -n 40 $(VENV)/pip-install.log; exit 1; }
+	@touch $@
+
+# --- collection trees ------------------------------------------------------------------------
+
+link: $(COLLECTION_LINK)
+
+$(COLLECTION_LINK):
+	@mkdir -p $(@D)
+	@ln -sfn ../../../.. $@
+
+# The sanity tree is re-created on every run from what git tracks plus untracked files that are
+# not ignored, so it holds exactly what a commit of the work tree would hold.
+collection: venv link
+	@$(BIN)/python .ci/stage_collection.py $(SANITY_TREE)
+
+# --- tests -----------------------------------------------------------------------------------
+
+test: venv
+	@start=$$(date +%s); \
+	for target in lint sanity unit integration; do \
+	    echo "=== make $$target ==="; \
+	    step=$$(date +%s); \
+	    if ! $(MAKE) $$target; then \
+	        echo "=== make $$target FAILED; make test stopped after $$(( $$(date +%s) - start ))s ==="; \
+	        exit 1; \
+	    fi; \
+	    echo "=== make $$target passed in $$(( $$(date +%s) - step ))s ==="; \
+	done; \
+	echo "=== make test passed in $$(( $$(date +%s) - start ))s (lint, sanity, unit, integration) ==="
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ansible-lint --profile production
+
+# ansible-test builds a venv per sanity test and bootstraps pip in it with a get-pip.py it would
+# download; .ci/get_pip_standin.py replaces it offline (see that file). ansible-test names the
+# cache file after the pip version it wants, which we read from its own source.
+GET_PIP_CACHE = $(shell $(BIN)/python -c "import os, types; \
+	from ansible_test._internal.python_requirements import get_venv_packages; \
+	v = get_venv_packages(types.SimpleNamespace(version='$(SANITY_PYTHON)'))['pip']; \
+	print(os.path.expanduser('~/.ansible/test/cache/get_pip_%s.py' % v.replace('.', '_')))")
+
+sanity: collection
+	@cache="$(GET_PIP_CACHE)"; \
+	[ -n "$$cache" ] || { echo "could not read the get-pip cache name from ansible-test"; exit 1; }; \
+	if [ ! -f "$$cache" ] || { grep -q 'trackops get-pip stand-in' "$$cache" && ! cmp -s .ci/get_pip_standin.py "$$cache"; }; then \
+	    echo "Installing the get-pip stand-in as $$cache"; \
+	    install -D -m 0644 .ci/get_pip_standin.py "$$cache"; \
+	fi
+	cd $(SANITY_TREE) && env -u ANSIBLE_COLLECTIONS_PATH \
+	    $(BIN)/ansible-test sanity --python $(SANITY_PYTHON) --color no $(SANITY_ARGS)
+
+unit: venv link
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+integration: venv link
+	$(BIN)/python -m pytest tests/integration $(PYTEST_ARGS)
+
+demo: venv link
+	$(BIN)/python tests/simulator/with_simulator.py -- \
+	    $(BIN)/ansible-playbook -i playbooks/inventory.yml playbooks/demo.yml
+
+# --- artifacts -------------------------------------------------------------------------------
+
+build: venv
+	@mkdir -p $(DIST)
+	$(BIN)/ansible-galaxy collection build --force --output-path $(DIST) .
+
+clean:
+	rm -rf $(BUILD) tests/output .pytest_cache .ruff_cache .hypothesis
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,97 @@
+# Copyright: (c) 2026, trackops.toggl contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+
+class ModuleDocFragment:
+    # The shared options of every module; the argument spec is toggl_argument_spec().
+    DOCUMENTATION = r"""
+options:
+  api_token:
+    description:
+      - API token of the Toggl Track user the module acts as (Profile settings, API Token).
+      - Sent with HTTP Basic authentication as C(<api_token>:api_token).
+      - If not set, the value of the E(TOGGL_API_TOKEN) environment variable is used.
+      - Required unless O(api_username) and O(api_password) are given.
+    type: str
+  api_username:
+    description:
+      - Email of the Toggl Track user, the alternative to O(api_token).
+      - If not set, the value of the E(TOGGL_API_USERNAME) environment variable is used.
+    type: str
+  api_password:
+    description:
+      - Password of O(api_username).
+      - If not set, the value of the E(TOGGL_API_PASSWORD) environment variable is used.
+    type: str
+  api_url:
+    description:
+      - Base URL of the Toggl Track API v9.
+      - Point it at the simulator shipped in C(tests/simulator) to try playbooks without a real account.
+      - If not set, the value of the E(TOGGL_API_URL) environment variable is used.
+    type: str
+    default: https://api.track.toggl.com/api/v9
+  focus_api_url:
+    description:
+      - Base URL of the Toggl Focus API, a separate service with its own keys.
+      - If not set, the value of the E(TOGGL_FOCUS_API_URL) environment variable is used.
+    type: str
+    default: https://focus.toggl.com/api
+  focus_api_key:
+    description:
+      - Toggl Focus API key (C(toggl_sk_...)), sent as a Bearer token to O(focus_api_url).
+      - Only features that live in the Focus API need it; Track tokens do not open it.
+      - If not set, the value of the E(TOGGL_FOCUS_API_KEY) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Verify the API's TLS certificate. Set to V(false) only against a test endpoint.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A CA bundle file (PEM) to verify the API's certificate with, for TLS-intercepting proxies.
+      - When set, certificates are verified against it even if O(validate_certs=false).
+    type: path
+  request_timeout:
+    description:
+      - Seconds to wait for the API to connect and to answer each request.
+    type: float
+    default: 30
+  max_retries:
+    description:
+      - How many times a request is retried after a rate limit (HTTP 429, honouring C(Retry-After)),
+        a server error (HTTP 5xx) or a connection failure, with exponential backoff and jitter.
+      - A V(POST) is retried only when it cannot have reached the server (connection refused, HTTP 429),
+        so a retry never creates an object twice. Every retry counts in RV(api_requests).
+      - V(0) disables retries.
+    type: int
+    default: 5
+notes:
+  - Every request counts against the user's hourly Toggl API quota (for example 240 requests per hour on
+    Starter; requests to C(/me...) endpoints, used to resolve organization and workspace names, 30 per hour).
+    Give ids instead of names where you have them, and see RV(api_requests) for what each task sent.
+  - The module runs on the controller; use O(ignore:delegate_to=localhost) or a C(local) connection, with
+    C(ansible_python_interpreter) pointing at a Python that has C(requests), such as C(ansible_playbook_python).
+requirements:
+  - requests >= 2.25
+"""
+
+    # Support attributes shared by every module that changes state.
+    ATTRIBUTES = r"""
+attributes:
+  check_mode:
+    support: full
+    description: Predicts the same C(changed) and object as a real run and sends no write request.
+  diff_mode:
+    support: full
+    description: Shows the managed fields of the object before and after.
+  platform:
+    support: full
+    platforms: toggl
+    description: Talks to the Toggl API from the controller.
+  action_group:
+    support: full
+    membership:
+      - trackops.toggl.toggl
+    description: Use C(group/trackops.toggl.toggl) in C(module_defaults) to set the shared options once.
+"""

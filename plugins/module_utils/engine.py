@@ -1,0 +1,180 @@
+# Copyright: (c) 2026, trackops.toggl contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The reconcile engine: the one place that decides create / update / delete.
+
+A resource description (``resources/<thing>.py``) says how to read, create, update and
+delete one kind of Toggl object and how its fields compare. The engine takes the current
+object and the desired options, computes the keys that differ, writes only those (never in
+check mode), predicts the result in check mode, builds the before/after diff, and decides
+``changed`` from what the server answered, not from what was asked.
+"""
+
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglStateError
+
+# Keys never returned to the user: the workspace object still carries a (deprecated) token.
+SECRET_KEYS = frozenset(["api_token"])
+
+
+class Outcome:
+    """What ensuring one object did (or, in check mode, would do)."""
+
+    def __init__(self, changed, obj, before, after, label, action):
+        self.changed = changed
+        self.obj = obj
+        self.before = before
+        self.after = after
+        self.label = label
+        self.action = action  # created, updated, deleted, unchanged, absent
+
+    @property
+    def diff(self):
+        return {
+            "before": self.before if self.before is not None else {},
+            "after": self.after if self.after is not None else {},
+            "before_header": self.label,
+            "after_header": self.label,
+        }
+
+
+class Decision:
+    """What the engine decided for one object, before any write."""
+
+    def __init__(self, resource, action, current=None, before=None, changes=None):
+        self.resource = resource
+        self.action = action  # create, update, delete, none
+        self.current = current
+        self.before = before
+        self.changes = changes or {}
+
+    @property
+    def writes(self):
+        return self.action != "none"
+
+
+class Reconciler:
+    """Decides for every object first, then writes: all reads and local checks of a task
+    happen before its first write, so a bad entry in a list fails with nothing written."""
+
+    def __init__(self, check_mode=False):
+        self.check_mode = check_mode
+
+    def ensure(self, resource, state="present"):
+        """Bring one object to ``state``; returns an Outcome."""
+        return self.apply(self.decide(resource, state))
+
+    def ensure_all(self, resources, state="present"):
+        """Bring many objects of one kind to ``state``: decide all, then write in batches.
+
+        A description can write several decisions in one request by implementing
+        ``create_many`` / ``update_many`` / ``delete_many`` (a class method taking the list of
+        decisions and returning the API objects in order, or None for each).
+        """
+        decisions = [self.decide(resource, state) for resource in resources]
+        if self.check_mode or not decisions:
+            return [self._predicted(decision) for decision in decisions]
+        description = type(decisions[0].resource)
+        written = {}
+        for action in ("delete", "create", "update"):
+            batch = [d for d in decisions if d.action == action]
+            many = getattr(description, action + "_many", None)
+            if batch and many is not None:
+                for decision, obj in zip(batch, many(batch)):
+                    written[id(decision)] = obj
+        return [
+            self._finish(decision, written[id(decision)]) if id(decision) in written else self.apply(decision)
+            for decision in decisions
+        ]
+
+    def decide(self, resource, state="present"):
+        current = resource.find()
+        before = resource.state_of(current) if current is not None else None
+        if state == "absent":
+            return Decision(resource, "delete" if current is not None else "none", current, before)
+        if current is None:
+            return Decision(resource, "create", changes=resource.desired())
+        changes = resource.changes(before, resource.desired())
+        return Decision(resource, "update" if changes else "none", current, before, changes)
+
+    def apply(self, decision):
+        if self.check_mode:
+            return self._predicted(decision)
+        resource = decision.resource
+        if decision.action == "delete":
+            written = resource.delete(decision.current)
+        elif decision.action == "create":
+            written = resource.create(decision.changes)
+        elif decision.action == "update":
+            written = resource.update(decision.current, decision.changes)
+        else:
+            written = None
+        return self._finish(decision, written)
+
+    def _predicted(self, decision):
+        resource = decision.resource
+        if decision.action == "none":
+            return self._unchanged(decision)
+        if decision.action == "delete":
+            return Outcome(True, None, decision.before, None, resource.label(decision.current), "deleted")
+        if decision.action == "create":
+            predicted = resource.predict_create(decision.changes)
+            return Outcome(
+                True, scrub(predicted), None, resource.state_of(predicted), resource.label(predicted), "created"
+            )
+        predicted = resource.predict_update(decision.current, decision.changes)
+        return Outcome(
+            True,
+            scrub(predicted),
+            decision.before,
+            resource.state_of(predicted),
+            resource.label(decision.current),
+            "updated",
+        )
+
+    def _unchanged(self, decision):
+        resource = decision.resource
+        if decision.current is None:
+            return Outcome(False, None, None, None, resource.label(None), "absent")
+        return Outcome(
+            False,
+            scrub(decision.current),
+            decision.before,
+            decision.before,
+            resource.label(decision.current),
+            "unchanged",
+        )
+
+    def _finish(self, decision, written):
+        """The outcome of a write, from the API's answer (or the prediction for "OK")."""
+        resource = decision.resource
+        if decision.action in ("none", "delete"):
+            return self._predicted(decision)
+        predicted = self._predicted(decision)
+        obj = written if isinstance(written, dict) else predicted.obj
+        after = resource.state_of(obj)
+        if decision.action == "create":
+            return Outcome(True, scrub(obj), None, after, resource.label(obj), "created")
+        not_applied = resource.changes(after, decision.changes)
+        if not_applied:
+            raise TogglStateError(
+                "%s: the API accepted the update but still shows %s"
+                % (
+                    resource.label(obj),
+                    ", ".join(
+                        "%s=%r (wanted %r)" % (key, after.get(key), decision.changes[key])
+                        for key in sorted(not_applied)
+                    ),
+                )
+            )
+        changed = after != decision.before
+        return Outcome(
+            changed, scrub(obj), decision.before, after, resource.label(obj), "updated" if changed else "unchanged"
+        )
+
+
+def scrub(obj):
+    """A copy of an API object without secrets, safe to return and log."""
+    if isinstance(obj, dict):
+        return {key: scrub(value) for key, value in obj.items() if key not in SECRET_KEYS}
+    if isinstance(obj, list):
+        return [scrub(item) for item in obj]
+    return obj

@@ -1,0 +1,113 @@
+# Copyright: (c) 2026, trackops.toggl contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The base class of every trackops.toggl module.
+
+It owns the shared options (documented once in the ``trackops.toggl.toggl`` doc fragment),
+builds the client, runs the engine, and turns every expected failure into a clean
+``fail_json`` that still reports the requests sent. Modules only declare their options and
+name their resource description.
+"""
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.trackops.toggl.plugins.module_utils.client import (
+    DEFAULT_API_URL,
+    DEFAULT_FOCUS_API_URL,
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    TogglClient,
+)
+from ansible_collections.trackops.toggl.plugins.module_utils.engine import Reconciler
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglError
+from ansible_collections.trackops.toggl.plugins.module_utils.references import Resolver
+
+
+def toggl_argument_spec():
+    """The shared options; keep in sync with plugins/doc_fragments/toggl.py."""
+    return dict(
+        api_token=dict(type="str", no_log=True, fallback=(env_fallback, ["TOGGL_API_TOKEN"])),
+        api_username=dict(type="str", fallback=(env_fallback, ["TOGGL_API_USERNAME"])),
+        api_password=dict(type="str", no_log=True, fallback=(env_fallback, ["TOGGL_API_PASSWORD"])),
+        api_url=dict(type="str", default=DEFAULT_API_URL, fallback=(env_fallback, ["TOGGL_API_URL"])),
+        focus_api_url=dict(type="str", default=DEFAULT_FOCUS_API_URL, fallback=(env_fallback, ["TOGGL_FOCUS_API_URL"])),
+        focus_api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["TOGGL_FOCUS_API_KEY"])),
+        validate_certs=dict(type="bool", default=True),
+        ca_path=dict(type="path"),
+        request_timeout=dict(type="float", default=30),
+        max_retries=dict(type="int", default=5),
+    )
+
+
+class TogglModule(AnsibleModule):
+    def __init__(self, argument_spec=None, **kwargs):
+        spec = toggl_argument_spec()
+        spec.update(argument_spec or {})
+        kwargs.setdefault("supports_check_mode", True)
+        kwargs.setdefault("required_together", []).append(("api_username", "api_password"))
+        super().__init__(argument_spec=spec, **kwargs)
+        if not HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        self._client = None
+        self._check_shared_options()
+
+    def _check_shared_options(self):
+        for option in ("request_timeout", "max_retries"):
+            if self.params[option] < 0 or (option == "request_timeout" and self.params[option] == 0):
+                self.fail_json(msg="%s: must be greater than 0, got %s" % (option, self.params[option]))
+        if not self.params["validate_certs"]:
+            # The user chose not to verify; urllib3's per-request warning would only repeat it.
+            try:
+                import urllib3
+
+                urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+            except ImportError:
+                pass
+
+    @property
+    def client(self):
+        if self._client is None:
+            p = self.params
+            self._client = TogglClient(
+                api_url=p["api_url"],
+                api_token=p["api_token"],
+                api_username=p["api_username"],
+                api_password=p["api_password"],
+                focus_api_url=p["focus_api_url"],
+                focus_api_key=p["focus_api_key"],
+                validate_certs=p["validate_certs"],
+                ca_path=p["ca_path"],
+                request_timeout=p["request_timeout"],
+                max_retries=p["max_retries"],
+            )
+        return self._client
+
+    def request_summary(self):
+        """``api_requests`` and, when the API sent it, ``quota_remaining``."""
+        if self._client is None:
+            return {"api_requests": {"total": 0}}
+        summary = {"api_requests": self._client.requests.as_result()}
+        if self._client.quota_remaining is not None:
+            summary["quota_remaining"] = self._client.quota_remaining
+        return summary
+
+    def fail(self, error):
+        self.fail_json(msg=str(error), **self.request_summary())
+
+    def run(self, resource_class, state="present"):
+        """Validate, reconcile one object, and exit with its result."""
+        try:
+            resource = resource_class(self.params, self.client, Resolver(self.client))
+            resource.validate()
+            outcome = Reconciler(check_mode=self.check_mode).ensure(resource, state)
+        except TogglError as error:
+            failure = error
+        else:
+            failure = None
+        if failure is not None:
+            # Failing outside the except block: an expected failure carries no traceback.
+            self.fail(failure)
+        result = dict(changed=outcome.changed, **self.request_summary())
+        result[resource.kind] = outcome.obj
+        if self._diff:
+            result["diff"] = outcome.diff
+        self.exit_json(**result)

@@ -1,0 +1,141 @@
+# Copyright: (c) 2026, trackops.toggl contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Names, emails and ids of referenced objects -> ids, at the fewest requests.
+
+An id costs nothing. A name costs one read of the collection it lives in, once per module
+run (memoised), and organization/workspace names go through ``/me/...`` endpoints, which
+draw on the 30 requests/hour user-level quota, so nothing is resolved that the task does
+not need. A name that matches no object or more than one fails with its name.
+"""
+
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglReferenceError
+
+
+def is_id(ref):
+    """Ints, and strings of digits (templating turns ids into strings), are ids."""
+    if isinstance(ref, bool):
+        return False
+    if isinstance(ref, int):
+        return True
+    return isinstance(ref, str) and ref.strip().isdigit()
+
+
+def pick_one(kind, wanted, candidates, described_by="named"):
+    """The single candidate, or a failure that says how many there were."""
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        return None
+    raise TogglReferenceError("expected 1 %s %s %r, found %d" % (kind, described_by, wanted, len(candidates)))
+
+
+def require(kind, wanted, found, where=""):
+    if found is None:
+        raise TogglReferenceError("%s %r not found%s" % (kind, wanted, where))
+    return found
+
+
+class Resolver:
+    """Resolves references for one module run; every collection is read at most once."""
+
+    def __init__(self, client):
+        self.client = client
+        self._memo = {}
+
+    def _once(self, key, load):
+        if key not in self._memo:
+            self._memo[key] = load()
+        return self._memo[key]
+
+    def forget(self, key):
+        """Drop a memoised collection after a write changed it."""
+        self._memo.pop(key, None)
+
+    # -- organizations ------------------------------------------------------------------
+
+    def my_organizations(self):
+        return self._once("organizations", lambda: self.client.get_list("/me/organizations"))
+
+    def find_organization_by_name(self, name):
+        matches = [org for org in self.my_organizations() if org.get("name") == name]
+        return pick_one("organization", name, matches)
+
+    def organization_id(self, ref):
+        if is_id(ref):
+            return int(ref)
+        org = require("organization", ref, self.find_organization_by_name(ref), " among the token's organizations")
+        return org["id"]
+
+    # -- workspaces -----------------------------------------------------------------------
+
+    def my_workspaces(self):
+        return self._once("workspaces", lambda: self.client.get_list("/me/workspaces"))
+
+    def find_workspace_by_name(self, name, organization_id):
+        matches = [
+            ws for ws in self.my_workspaces() if ws.get("name") == name and ws.get("organization_id") == organization_id
+        ]
+        return pick_one("workspace", name, matches)
+
+    def workspace_id(self, ref, organization_ref=None):
+        if is_id(ref):
+            return int(ref)
+        if organization_ref is None:
+            raise TogglReferenceError("workspace %r is given by name, so organization is required" % ref)
+        org_id = self.organization_id(organization_ref)
+        ws = require("workspace", ref, self.find_workspace_by_name(ref, org_id), " in organization %s" % org_id)
+        return ws["id"]
+
+    # -- people -----------------------------------------------------------------------------
+
+    def me(self):
+        """The token's own user (one /me request, only when a task must protect it)."""
+        return self._once("me", lambda: self.client.get("/me"))
+
+    def organization_users(self, organization_id):
+        """Every user of the organization, pending invitations included (paginated)."""
+        return self._once(
+            ("organization_users", organization_id),
+            lambda: self.client.paginate(
+                "/organizations/%s/users" % organization_id, what="users of organization %s" % organization_id
+            ),
+        )
+
+    def find_organization_user(self, organization_id, ref):
+        """An organization user by email (case-insensitive) or user id, or None."""
+        users = self.organization_users(organization_id)
+        if is_id(ref):
+            return pick_one("user", ref, [u for u in users if u.get("user_id") == int(ref)], "with id")
+        wanted = ref.strip().casefold()
+        return pick_one("user", ref, [u for u in users if (u.get("email") or "").casefold() == wanted], "with email")
+
+    def user_id(self, organization_id, ref):
+        """A user id for an email (must be in the organization) or an id (taken as is)."""
+        if is_id(ref):
+            return int(ref)
+        user = require(
+            "user", ref, self.find_organization_user(organization_id, ref), " in organization %s" % organization_id
+        )
+        return user["user_id"]
+
+    # -- groups -----------------------------------------------------------------------------
+
+    def groups(self, organization_id):
+        return self._once(
+            ("groups", organization_id),
+            lambda: self.client.get_list(
+                "/organizations/%s/groups" % organization_id, what="groups of organization %s" % organization_id
+            ),
+        )
+
+    def find_group(self, organization_id, ref):
+        groups = self.groups(organization_id)
+        if is_id(ref):
+            return pick_one("group", ref, [g for g in groups if g.get("group_id") == int(ref)], "with id")
+        return pick_one("group", ref, [g for g in groups if g.get("name") == ref])
+
+    def group_id(self, organization_id, ref):
+        if is_id(ref):
+            return int(ref)
+        group = require("group", ref, self.find_group(organization_id, ref), " in organization %s" % organization_id)
+        return group["group_id"]

@@ -1,0 +1,137 @@
+# Copyright: (c) 2026, trackops.toggl contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The vocabulary in which a Toggl object is described once: fields and a Resource base.
+
+A description declares its managed fields (option name -> API key, how values compare,
+limits checked before any request) and implements find / create / update / delete with
+the client. The engine does the rest.
+"""
+
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglValidationError
+
+
+def same_value(current, desired):
+    return current == desired
+
+
+def same_set(current, desired):
+    """Order-insensitive list comparison (ids, emails, roles)."""
+    return sorted(current or [], key=repr) == sorted(desired or [], key=repr)
+
+
+class Field:
+    """One managed option of a resource.
+
+    ``api_name``: the key in the API's objects and payloads (default: the option name).
+    ``compare``: how a current value is compared with the desired one; None means the
+    field is written on create only and never compared (e.g. an initial workspace name).
+    ``max_length`` / ``not_blank``: checked locally, before the first request.
+    """
+
+    def __init__(self, api_name=None, compare=same_value, max_length=None, not_blank=False, minimum=None):
+        self.api_name = api_name
+        self.compare = compare
+        self.max_length = max_length
+        self.not_blank = not_blank
+        self.minimum = minimum
+
+    def key(self, option):
+        return self.api_name or option
+
+    def check(self, option, value):
+        if value is None:
+            return
+        if self.not_blank and not str(value).strip():
+            raise TogglValidationError(option, "must contain non-space characters")
+        if self.max_length is not None and len(value) > self.max_length:
+            raise TogglValidationError(
+                option, "is %d characters long; Toggl allows at most %d" % (len(value), self.max_length)
+            )
+        if self.minimum is not None and value < self.minimum:
+            raise TogglValidationError(option, "must be at least %s, got %s" % (self.minimum, value))
+
+
+class Resource:
+    """Base of every resource description.
+
+    Subclasses set ``kind`` (the result key and the word used in messages) and ``fields``
+    and implement ``find``, ``create``, ``update`` and, where the API has one, ``delete``.
+    ``create`` and ``update`` return the object the API answered with, or None when the
+    API answers only "OK" (the engine then takes its prediction as the result).
+    """
+
+    kind = "object"
+    fields = {}
+
+    def __init__(self, params, client, resolver):
+        self.params = params
+        self.client = client
+        self.resolver = resolver
+
+    # -- local checks -----------------------------------------------------------------
+
+    def validate(self):
+        """Raise TogglValidationError for bad input; sends no request."""
+        for option, field in self.fields.items():
+            field.check(option, self.params.get(option))
+
+    # -- desired and current state ------------------------------------------------------
+
+    def desired(self):
+        """The managed options the user set; an option left unset is left alone."""
+        return {option: self.params[option] for option in self.fields if self.params.get(option) is not None}
+
+    def compared_fields(self):
+        return {option: field for option, field in self.fields.items() if field.compare is not None}
+
+    def state_of(self, obj):
+        """The comparable view of an API object, keyed by option name (also the diff)."""
+        if obj is None:
+            return None
+        return {option: obj.get(field.key(option)) for option, field in self.compared_fields().items()}
+
+    def changes(self, current_state, desired):
+        """The desired options whose current value differs."""
+        compared = self.compared_fields()
+        return {
+            option: value
+            for option, value in desired.items()
+            if option in compared and not compared[option].compare(current_state.get(option), value)
+        }
+
+    def payload(self, values):
+        """API body for the given options (only those: updates send the changed keys)."""
+        return {self.fields[option].key(option): value for option, value in values.items()}
+
+    def predict_create(self, desired):
+        predicted = {"id": None}
+        predicted.update(self.payload(desired))
+        return predicted
+
+    def predict_update(self, current, changes):
+        predicted = dict(current)
+        predicted.update(self.payload(changes))
+        return predicted
+
+    def label(self, obj):
+        """How messages and diff headers name the object."""
+        obj = obj or {}
+        name = obj.get("name") or self.params.get("name")
+        ident = obj.get("id") or self.params.get("id")
+        if ident:
+            return "%s %r (id %s)" % (self.kind, name, ident) if name else "%s %s" % (self.kind, ident)
+        return "%s %r" % (self.kind, name)
+
+    # -- the API (subclasses) -------------------------------------------------------------
+
+    def find(self):
+        raise NotImplementedError
+
+    def create(self, desired):
+        raise NotImplementedError
+
+    def update(self, current, changes):
+        raise NotImplementedError
+
+    def delete(self, current):
+        raise NotImplementedError

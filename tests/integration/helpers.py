@@ -1,0 +1,105 @@
+"""Shared steps of the integration tests: one-task playbooks and the converge cycle that
+every module and state goes through (check mode, first run, rerun, check after)."""
+
+import json
+import os
+
+import yaml
+
+SEEDS = os.path.join(os.path.dirname(__file__), "seeds")
+
+
+def seed(name="default"):
+    with open(os.path.join(SEEDS, name + ".json")) as handle:
+        return json.load(handle)
+
+
+def task_playbook(module, args, name="under test"):
+    """A playbook with one task of ``module`` (short name) with ``args``."""
+    play = {
+        "name": "integration",
+        "hosts": "localhost",
+        "gather_facts": False,
+        "tasks": [{"name": name, "trackops.toggl." + module: args}],
+    }
+    return yaml.safe_dump([play], sort_keys=False)
+
+
+def writes_in(log):
+    return [entry for entry in log if entry["method"] != "GET"]
+
+
+def result_of(run, name="under test"):
+    return run.task(name)["result"]
+
+
+def run_logged(simulator, run_playbook, playbook, **kwargs):
+    """Run a playbook and return (task result, the API requests it sent)."""
+    simulator.clear_requests()
+    run = run_playbook(playbook, **kwargs)
+    return run, simulator.requests()
+
+
+def converge_cycle(simulator, run_playbook, playbook, expect_changed=True):
+    """The four runs every state must pass; returns their results and request logs.
+
+    1. check mode + diff predicts ``changed`` and sends no write;
+    2. the real run changes as predicted and shows the same diff;
+    3. a rerun changes nothing and sends no write;
+    4. check mode after convergence predicts no change.
+    """
+    check_run, check_log = run_logged(simulator, run_playbook, playbook, check=True, diff=True)
+    assert check_run.rc == 0, check_run.stdout + check_run.stderr
+    predicted = result_of(check_run)
+    assert writes_in(check_log) == [], "check mode sent writes: %s" % writes_in(check_log)
+    assert predicted["changed"] is expect_changed
+
+    first_run, first_log = run_logged(simulator, run_playbook, playbook, diff=True)
+    assert first_run.rc == 0, first_run.stdout + first_run.stderr
+    first = result_of(first_run)
+    assert first["changed"] is expect_changed
+    assert predicted["diff"]["after"] == first["diff"]["after"], "check mode predicted another result"
+    assert predicted["diff"]["before"] == first["diff"]["before"]
+
+    rerun, rerun_log = run_logged(simulator, run_playbook, playbook, diff=True)
+    assert rerun.rc == 0, rerun.stdout + rerun.stderr
+    second = result_of(rerun)
+    assert second["changed"] is False, "second run changed: %s" % second.get("diff")
+    assert writes_in(rerun_log) == [], "second run wrote: %s" % writes_in(rerun_log)
+    assert second["diff"]["before"] == second["diff"]["after"]
+
+    late_check, late_log = run_logged(simulator, run_playbook, playbook, check=True)
+    assert result_of(late_check)["changed"] is False
+    assert writes_in(late_log) == []
+    return {
+        "check": predicted,
+        "first": first,
+        "first_log": first_log,
+        "second": second,
+        "second_log": rerun_log,
+    }
+
+
+def assert_clean_failure(run, name="under test"):
+    """The task failed with a message of ours, not a traceback; returns the message."""
+    assert run.rc != 0
+    task = run.task(name)
+    assert task["status"] == "failed", task
+    result = task["result"]
+    msg = result["msg"]
+    for marker in ("Traceback", "MODULE FAILURE", "Exception"):
+        assert marker not in msg, msg
+        assert marker not in run.stdout
+    # A module that crashed leaves its raw output; ansible-core 2.19 puts a placeholder in `exception`.
+    assert "module_stderr" not in result and "module_stdout" not in result, result
+    assert result.get("exception", "(traceback unavailable)") == "(traceback unavailable)", result["exception"]
+    return msg
+
+
+def api_get(simulator, path, token="tok-owner"):
+    """Read the simulator's state the way the API shows it (these reads are not under test)."""
+    import requests
+
+    response = requests.get(simulator.api_url + path, auth=(token, "api_token"), timeout=10)
+    response.raise_for_status()
+    return response.json()

@@ -1,0 +1,1 @@
+"""A stateful simulator of the Toggl Track v9 and Focus APIs (see tests/simulator/README.md)."""

@@ -1,0 +1,31 @@
+"""Track API v9 routes, one module (and Flask blueprint) per API resource."""
+
+from . import (
+    alerts,
+    groups,
+    invitations,
+    me,
+    organization_users,
+    organizations,
+    project_groups,
+    rates,
+    roles,
+    track_reminders,
+    workspace_users,
+    workspaces,
+)
+
+BLUEPRINTS = [
+    me.blueprint,
+    organizations.blueprint,
+    organization_users.blueprint,
+    invitations.blueprint,
+    workspaces.blueprint,
+    workspace_users.blueprint,
+    groups.blueprint,
+    project_groups.blueprint,
+    rates.blueprint,
+    track_reminders.blueprint,
+    alerts.blueprint,
+    roles.blueprint,
+]

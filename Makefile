@@ -115,9 +115,12 @@ unit: venv link
 integration: venv link
 	$(BIN)/python -m pytest tests/integration $(PYTEST_ARGS)
 
+# The simulator's request log goes to a file so the playbook's output stays readable.
 demo: venv link
-	$(BIN)/python tests/simulator/with_simulator.py -- \
+	@mkdir -p $(BUILD)
+	$(BIN)/python tests/simulator/with_simulator.py --sim-log $(BUILD)/demo-simulator.log -- \
 	    $(BIN)/ansible-playbook -i playbooks/inventory.yml playbooks/demo.yml
+	@echo "Simulator request log: $(BUILD)/demo-simulator.log"
 
 # --- artifacts -------------------------------------------------------------------------------
 

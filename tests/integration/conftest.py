@@ -162,6 +162,32 @@ def simulator(simulator_seed, simulator_args, tmp_path_factory):
         process.stop()
 
 
+@pytest.fixture(scope="module")
+def start_simulator(tmp_path_factory):
+    """Start another simulator with its own options (e.g. --quota), stopped after the module.
+
+    `start_simulator(seed_dict_or_None, args)` returns a SimulatorControl; point a run at it
+    with `run_playbook(..., env={"TOGGL_API_URL": control.api_url})`.
+    """
+    started = []
+
+    def start(seed: dict | None = None, args: list[str] | tuple = ()) -> SimulatorControl:
+        directory = tmp_path_factory.mktemp("extra-simulator")
+        options = list(args)
+        if seed is not None:
+            seed_path = directory / "seed.json"
+            seed_path.write_text(json.dumps(seed), encoding="utf-8")
+            options = ["--seed", str(seed_path), *options]
+        process = with_simulator.Simulator(options, python=sys.executable, log_path=directory / "simulator.log")
+        process.start()
+        started.append(process)
+        return SimulatorControl(process, seed)
+
+    yield start
+    for process in started:
+        process.stop()
+
+
 @pytest.fixture
 def sim(simulator):
     """The session's simulator, reset to its seed before this test."""

@@ -87,7 +87,7 @@ test: venv
 	done; \
 	echo "=== make test passed in $$(( $$(date +%s) - start ))s (lint, sanity, unit, integration) ==="
 
-lint: venv
+lint: venv link
 	$(BIN)/ruff check .
 	$(BIN)/ansible-lint --profile production
 

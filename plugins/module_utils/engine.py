@@ -9,10 +9,20 @@ check mode), predicts the result in check mode, builds the before/after diff, an
 ``changed`` from what the server answered, not from what was asked.
 """
 
-from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglStateError
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglError, TogglStateError
 
 # Keys never returned to the user: the workspace object still carries a (deprecated) token.
 SECRET_KEYS = frozenset(["api_token"])
+
+
+class ObjectExists(TogglError):
+    """Raised by a description's ``create`` when the API says the object already exists
+    (another run created it between this task's read and its write). It carries that object,
+    read again, and the engine updates it instead of failing (see ``Reconciler.adopt``)."""
+
+    def __init__(self, current, message="the object already exists"):
+        self.current = current
+        super().__init__(message)
 
 
 class Outcome:
@@ -58,18 +68,22 @@ class Reconciler:
     def __init__(self, check_mode=False):
         self.check_mode = check_mode
 
-    def ensure(self, resource, state="present"):
-        """Bring one object to ``state``; returns an Outcome."""
-        return self.apply(self.decide(resource, state))
+    def ensure(self, resource, state=None):
+        """Bring one object to ``state`` (default: the resource's own); returns an Outcome."""
+        decision = self.decide(resource, state)
+        resource.vet(decision)
+        return self.apply(decision)
 
-    def ensure_all(self, resources, state="present"):
-        """Bring many objects of one kind to ``state``: decide all, then write in batches.
+    def ensure_all(self, resources, state=None):
+        """Bring many objects of one kind to their states: decide all, vet all, then write.
 
         A description can write several decisions in one request by implementing
         ``create_many`` / ``update_many`` / ``delete_many`` (a class method taking the list of
         decisions and returning the API objects in order, or None for each).
         """
         decisions = [self.decide(resource, state) for resource in resources]
+        for decision in decisions:
+            decision.resource.vet(decision)
         if self.check_mode or not decisions:
             return [self._predicted(decision) for decision in decisions]
         description = type(decisions[0].resource)
@@ -85,7 +99,8 @@ class Reconciler:
             for decision in decisions
         ]
 
-    def decide(self, resource, state="present"):
+    def decide(self, resource, state=None):
+        state = state or resource.state
         current = resource.find()
         before = resource.state_of(current) if current is not None else None
         if state == "absent":
@@ -102,12 +117,25 @@ class Reconciler:
         if decision.action == "delete":
             written = resource.delete(decision.current)
         elif decision.action == "create":
-            written = resource.create(decision.changes)
+            try:
+                written = resource.create(decision.changes)
+            except ObjectExists as exists:
+                return self.adopt(decision, exists.current)
         elif decision.action == "update":
             written = resource.update(decision.current, decision.changes)
         else:
             written = None
         return self._finish(decision, written)
+
+    def adopt(self, decision, current):
+        """A create met the object someone else made meanwhile: decide again against it, then
+        vet and write as for any update, so the outcome shows what this task really changed."""
+        resource = decision.resource
+        before = resource.state_of(current)
+        changes = resource.changes(before, resource.desired())
+        adopted = Decision(resource, "update" if changes else "none", current, before, changes)
+        resource.vet(adopted)
+        return self.apply(adopted)
 
     def _predicted(self, decision):
         resource = decision.resource

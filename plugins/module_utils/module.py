@@ -93,21 +93,76 @@ class TogglModule(AnsibleModule):
     def fail(self, error):
         self.fail_json(msg=str(error), **self.request_summary())
 
-    def run(self, resource_class, state="present"):
-        """Validate, reconcile one object, and exit with its result."""
+    def run_info(self, info_class):
+        """Read-only modules: validate, gather, and exit unchanged with the request summary.
+
+        ``info_class(params, client, resolver)`` has ``validate()`` (no request) and
+        ``gather()`` (the result keys). It runs the same in check mode: it only reads.
+        """
+        failure = None
         try:
-            resource = resource_class(self.params, self.client, Resolver(self.client))
-            resource.validate()
-            outcome = Reconciler(check_mode=self.check_mode).ensure(resource, state)
+            info = info_class(self.params, self.client, Resolver(self.client))
+            info.validate()
+            facts = info.gather()
         except TogglError as error:
             failure = error
-        else:
-            failure = None
         if failure is not None:
             # Failing outside the except block: an expected failure carries no traceback.
             self.fail(failure)
-        result = dict(changed=outcome.changed, **self.request_summary())
-        result[resource.kind] = outcome.obj
+        self.exit_json(changed=False, **dict(facts, **self.request_summary()))
+
+    def run(self, resource_class, state=None):
+        """Validate, reconcile one object, and exit with its result under ``kind``."""
+        outcomes, resources = self._reconcile(resource_class, [self.params], state)
+        self._exit(resources, outcomes, resource_class.kind, single=True)
+
+    def run_many(self, resource_class, entries, state=None, extra=None):
+        """The bulk form: reconcile every entry (each a full params dict), exit with the list.
+
+        The entries share one Resolver, so each collection is read once whatever their number,
+        and every entry is validated and decided before the first write.
+        """
+        outcomes, resources = self._reconcile(resource_class, entries, state, extra)
+        self._exit(resources, outcomes, resource_class.kind + "s", single=False)
+
+    def entries(self, list_option, entry_options):
+        """Params for each entry of a bulk list: the top-level options are the defaults."""
+        merged = []
+        for entry in self.params[list_option]:
+            params = dict(self.params)
+            params.pop(list_option)
+            params.update((key, value) for key, value in entry.items() if key in entry_options and value is not None)
+            merged.append(params)
+        return merged
+
+    def _reconcile(self, resource_class, entries, state, extra=None):
+        """``extra``: a callable(resolver, resources) adding resources (e.g. exclusive removals)."""
+        failure = None
+        resources = []
+        try:
+            resolver = Resolver(self.client)
+            resources = [resource_class(params, self.client, resolver) for params in entries]
+            for resource in resources:
+                resource.validate()
+            if extra is not None:
+                resources.extend(extra(resolver, resources))
+            outcomes = Reconciler(check_mode=self.check_mode).ensure_all(resources, state)
+        except TogglError as error:
+            failure = error
+        if failure is not None:
+            # Failing outside the except block: an expected failure carries no traceback.
+            self.fail(failure)
+        return outcomes, resources
+
+    def _exit(self, resources, outcomes, key, single):
+        for resource in resources:
+            for warning in resource.warnings:
+                self.warn(warning)
+        result = dict(changed=any(outcome.changed for outcome in outcomes), **self.request_summary())
+        if single:
+            result[key] = outcomes[0].obj
+        else:
+            result[key] = [outcome.obj for outcome in outcomes]
         if self._diff:
-            result["diff"] = outcome.diff
+            result["diff"] = outcomes[0].diff if single else [outcome.diff for outcome in outcomes]
         self.exit_json(**result)

@@ -35,6 +35,19 @@ def require(kind, wanted, found, where=""):
     return found
 
 
+def membership_status(joined, inactive):
+    """``joined``, ``invited`` or ``inactive``: the one derivation every module reports.
+
+    It reads the two flags the API gives members everywhere: organization users and group
+    members (``joined``, ``inactive``), workspace users (``active`` = accepted, ``inactive``).
+    A pending invitation is ``invited`` even if deactivated, as the API's ``active_status``
+    filter counts it.
+    """
+    if not joined:
+        return "invited"
+    return "inactive" if inactive else "joined"
+
+
 class Resolver:
     """Resolves references for one module run; every collection is read at most once."""
 
@@ -51,6 +64,11 @@ class Resolver:
         """Drop a memoised collection after a write changed it."""
         self._memo.pop(key, None)
 
+    def memo(self, key, load):
+        """Memoise what a description reads (or keeps) once per module run, e.g. its own
+        collection, shared by every entry of a bulk list. Keys are tuples starting with a name."""
+        return self._once(key, load)
+
     # -- organizations ------------------------------------------------------------------
 
     def my_organizations(self):
@@ -65,6 +83,18 @@ class Resolver:
             return int(ref)
         org = require("organization", ref, self.find_organization_by_name(ref), " among the token's organizations")
         return org["id"]
+
+    def organization(self, organization_id):
+        """The organization's own object (name, pricing plan): taken from /me/organizations when
+        the task already read it, else one GET /organizations/{id}."""
+        if "organizations" in self._memo:
+            for org in self._memo["organizations"]:
+                if org.get("id") == int(organization_id):
+                    return org
+        return self._once(
+            ("organization", int(organization_id)),
+            lambda: self.client.get("/organizations/%s" % organization_id, what="organization %s" % organization_id),
+        )
 
     # -- workspaces -----------------------------------------------------------------------
 
@@ -139,3 +169,85 @@ class Resolver:
             return int(ref)
         group = require("group", ref, self.find_group(organization_id, ref), " in organization %s" % organization_id)
         return group["group_id"]
+
+    # -- projects ---------------------------------------------------------------------------
+
+    # GET /workspaces/{id}/projects pages with page/per_page (at most 200) and documents no
+    # paging headers, so a page shorter than per_page is the last one.
+    PROJECTS_PER_PAGE = 200
+
+    def projects(self, workspace_id, name=None):
+        """Projects of a workspace, active and archived; with ``name``, the API's matches for it.
+
+        The name filter keeps the read to one request however large the workspace; how the
+        API matches it is undocumented, so callers compare names themselves.
+        """
+
+        def load():
+            found = []
+            page = 1
+            while True:
+                query = {"active": "both", "page": page, "per_page": self.PROJECTS_PER_PAGE}
+                if name is not None:
+                    query["name"] = name
+                batch = self.client.get_list(
+                    "/workspaces/%s/projects" % workspace_id,
+                    params=query,
+                    what="projects of workspace %s" % workspace_id,
+                )
+                found.extend(batch)
+                if len(batch) < self.PROJECTS_PER_PAGE:
+                    return found
+                page += 1
+
+        return self._once(("projects", workspace_id, name), load)
+
+    def find_project(self, workspace_id, ref):
+        """A project by id or exact name, or None; a name shared by several projects fails."""
+        if is_id(ref):
+            wanted = int(ref)
+            return pick_one(
+                "project", ref, [p for p in self.projects(workspace_id) if p.get("id") == wanted], "with id"
+            )
+        return pick_one("project", ref, [p for p in self.projects(workspace_id, name=ref) if p.get("name") == ref])
+
+    def project_id(self, workspace_id, ref):
+        if is_id(ref):
+            return int(ref)
+        project = require("project", ref, self.find_project(workspace_id, ref), " in workspace %s" % workspace_id)
+        return project["id"]
+
+    # -- a workspace by id, and its users ------------------------------------------------------
+
+    def workspace(self, workspace_id):
+        """One workspace by id (GET /workspaces/{id}), e.g. for its organization_id."""
+        return self._once(
+            ("workspace", int(workspace_id)),
+            lambda: self.client.get("/workspaces/%s" % workspace_id, what="workspace %s" % workspace_id),
+        )
+
+    def organization_of_workspace(self, workspace_id, organization_ref=None):
+        """The organization id of a workspace: ``organization_ref`` when the task gives it (an id
+        costs nothing), else one read of the workspace."""
+        if organization_ref is not None:
+            return self.organization_id(organization_ref)
+        return self.workspace(workspace_id)["organization_id"]
+
+    def workspace_users(self, organization_id, workspace_id):
+        """Every user of a workspace, direct or through a group, with email, user_id and the
+        workspace user id (``id``). Asked without page/per_page, which the reference marks optional."""
+        return self._once(
+            ("workspace_users", organization_id, workspace_id),
+            lambda: self.client.get_list(
+                "/organizations/%s/workspaces/%s/workspace_users" % (organization_id, workspace_id),
+                what="users of workspace %s" % workspace_id,
+            ),
+        )
+
+    def find_workspace_user(self, organization_id, workspace_id, ref):
+        """A workspace user by email (case-insensitive) or user id, or None."""
+        users = self.workspace_users(organization_id, workspace_id)
+        if is_id(ref):
+            return pick_one("user", ref, [u for u in users if u.get("user_id") == int(ref)], "with id")
+        wanted = ref.strip().casefold()
+        return pick_one("user", ref, [u for u in users if (u.get("email") or "").casefold() == wanted], "with email")

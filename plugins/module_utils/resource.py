@@ -67,6 +67,11 @@ class Resource:
         self.params = params
         self.client = client
         self.resolver = resolver
+        self.warnings = []
+
+    @property
+    def state(self):
+        return self.params.get("state") or "present"
 
     # -- local checks -----------------------------------------------------------------
 
@@ -74,6 +79,12 @@ class Resource:
         """Raise TogglValidationError for bad input; sends no request."""
         for option, field in self.fields.items():
             field.check(option, self.params.get(option))
+
+    def vet(self, decision):
+        """Refuse a decision before any write of the task (e.g. removing the owner).
+
+        Called for every object of a task after all were decided; raise a TogglError to stop.
+        """
 
     # -- desired and current state ------------------------------------------------------
 

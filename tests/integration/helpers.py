@@ -40,7 +40,7 @@ def run_logged(simulator, run_playbook, playbook, **kwargs):
     return run, simulator.requests()
 
 
-def converge_cycle(simulator, run_playbook, playbook, expect_changed=True):
+def converge_cycle(simulator, run_playbook, playbook, expect_changed=True, allow_warnings=False):
     """The four runs every state must pass; returns their results and request logs.
 
     1. check mode + diff predicts ``changed`` and sends no write;
@@ -48,31 +48,34 @@ def converge_cycle(simulator, run_playbook, playbook, expect_changed=True):
     3. a rerun changes nothing and sends no write;
     4. check mode after convergence predicts no change.
     """
-    check_run, check_log = run_logged(simulator, run_playbook, playbook, check=True, diff=True)
+    options = {"allow_warnings": allow_warnings}
+    check_run, check_log = run_logged(simulator, run_playbook, playbook, check=True, diff=True, **options)
     assert check_run.rc == 0, check_run.stdout + check_run.stderr
     predicted = result_of(check_run)
     assert writes_in(check_log) == [], "check mode sent writes: %s" % writes_in(check_log)
     assert predicted["changed"] is expect_changed
 
-    first_run, first_log = run_logged(simulator, run_playbook, playbook, diff=True)
+    first_run, first_log = run_logged(simulator, run_playbook, playbook, diff=True, **options)
     assert first_run.rc == 0, first_run.stdout + first_run.stderr
     first = result_of(first_run)
     assert first["changed"] is expect_changed
     assert predicted["diff"]["after"] == first["diff"]["after"], "check mode predicted another result"
     assert predicted["diff"]["before"] == first["diff"]["before"]
 
-    rerun, rerun_log = run_logged(simulator, run_playbook, playbook, diff=True)
+    rerun, rerun_log = run_logged(simulator, run_playbook, playbook, diff=True, **options)
     assert rerun.rc == 0, rerun.stdout + rerun.stderr
     second = result_of(rerun)
     assert second["changed"] is False, "second run changed: %s" % second.get("diff")
     assert writes_in(rerun_log) == [], "second run wrote: %s" % writes_in(rerun_log)
     assert second["diff"]["before"] == second["diff"]["after"]
 
-    late_check, late_log = run_logged(simulator, run_playbook, playbook, check=True)
+    late_check, late_log = run_logged(simulator, run_playbook, playbook, check=True, **options)
     assert result_of(late_check)["changed"] is False
     assert writes_in(late_log) == []
     return {
         "check": predicted,
+        "first_run": first_run,
+        "rerun": rerun,
         "first": first,
         "first_log": first_log,
         "second": second,
@@ -103,3 +106,59 @@ def api_get(simulator, path, token="tok-owner"):
     response = requests.get(simulator.api_url + path, auth=(token, "api_token"), timeout=10)
     response.raise_for_status()
     return response.json()
+
+
+def converge_cycle_many(simulator, run_playbook, playbook, expect_changed=True, allow_warnings=False):
+    """converge_cycle for a bulk list form, whose ``diff`` is a list (one diff per entry)."""
+
+    def sides(result, side):
+        return [entry[side] for entry in result["diff"]]
+
+    options = {"allow_warnings": allow_warnings}
+    check_run, check_log = run_logged(simulator, run_playbook, playbook, check=True, diff=True, **options)
+    assert check_run.rc == 0, check_run.stdout + check_run.stderr
+    predicted = result_of(check_run)
+    assert writes_in(check_log) == [], "check mode sent writes: %s" % writes_in(check_log)
+    assert predicted["changed"] is expect_changed
+
+    first_run, first_log = run_logged(simulator, run_playbook, playbook, diff=True, **options)
+    assert first_run.rc == 0, first_run.stdout + first_run.stderr
+    first = result_of(first_run)
+    assert first["changed"] is expect_changed
+    assert sides(predicted, "after") == sides(first, "after"), "check mode predicted another result"
+    assert sides(predicted, "before") == sides(first, "before")
+
+    rerun, rerun_log = run_logged(simulator, run_playbook, playbook, diff=True, **options)
+    assert rerun.rc == 0, rerun.stdout + rerun.stderr
+    second = result_of(rerun)
+    assert second["changed"] is False, "second run changed: %s" % second.get("diff")
+    assert writes_in(rerun_log) == [], "second run wrote: %s" % writes_in(rerun_log)
+    assert sides(second, "before") == sides(second, "after")
+
+    late_check, late_log = run_logged(simulator, run_playbook, playbook, check=True, **options)
+    assert result_of(late_check)["changed"] is False
+    assert writes_in(late_log) == []
+    return {"check": predicted, "first": first, "first_log": first_log, "second": second, "second_log": rerun_log}
+
+
+def cases_playbook(module, cases):
+    """One task of ``module`` per case ({task name: args}), errors ignored so that every case
+    runs in one ansible-playbook run and is asserted on by name."""
+    tasks = [{"name": name, "trackops.toggl." + module: args, "ignore_errors": True} for name, args in cases.items()]
+    return yaml.safe_dump(
+        [{"name": "cases", "hosts": "localhost", "gather_facts": False, "tasks": tasks}], sort_keys=False
+    )
+
+
+def failure_of(run, name):
+    """The message of a task that failed cleanly (errors ignored), not with a traceback."""
+    task = run.task(name)
+    assert task["status"] == "failed", task
+    result = task["result"]
+    assert "Traceback" not in result["msg"] and "module_stderr" not in result, result
+    return result["msg"]
+
+
+def requests_of(log):
+    """(method, path without /api/v9, query or None) of each logged request."""
+    return [(entry["method"], entry["path"].replace("/api/v9", "", 1), entry["query"] or None) for entry in log]

@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from ansible_collections.trackops.toggl.plugins.module_utils.engine import Reconciler, scrub
+from ansible_collections.trackops.toggl.plugins.module_utils.engine import ObjectExists, Reconciler, scrub
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglStateError
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource, same_set
 
@@ -184,3 +184,38 @@ def test_ensure_all_in_check_mode_writes_nothing():
     BatchedThing.batches = []
     outcomes = Reconciler(check_mode=True).ensure_all([BatchedThing(params(name="a"), {})])
     assert BatchedThing.batches == [] and outcomes[0].changed
+
+
+class RacedThing(Thing):
+    """Its create finds the object made meanwhile by another run (the API refused a duplicate)."""
+
+    def __init__(self, params, store, made_meanwhile):
+        super().__init__(params, store)
+        self.made_meanwhile = made_meanwhile
+        self.vetted = []
+
+    def create(self, desired):
+        self.calls.append(("create", self.payload(desired)))
+        self.store["obj"] = dict(self.made_meanwhile)
+        raise ObjectExists(dict(self.store["obj"]))
+
+    def vet(self, decision):
+        self.vetted.append(decision.action)
+
+
+def test_an_object_created_meanwhile_is_adopted_and_updated():
+    store = {}
+    thing = RacedThing(params(name="a", color="red"), store, {"id": 9, "name": "a", "colour": "blue"})
+    outcome = Reconciler().ensure(thing)
+    assert writes(thing) == [("create", {"name": "a", "colour": "red"}), ("update", {"colour": "red"})]
+    assert thing.vetted == ["create", "update"], "the adopted decision is vetted before its write"
+    assert (outcome.action, outcome.changed) == ("updated", True)
+    assert outcome.before["color"] == "blue" and outcome.after["color"] == "red"
+    assert store["obj"]["colour"] == "red" and outcome.obj["id"] == 9
+
+
+def test_an_object_created_meanwhile_as_wanted_is_unchanged():
+    thing = RacedThing(params(name="a", color="red"), {}, {"id": 9, "name": "a", "colour": "red"})
+    outcome = Reconciler().ensure(thing)
+    assert writes(thing) == [("create", {"name": "a", "colour": "red"})]
+    assert (outcome.action, outcome.changed, outcome.obj["id"]) == ("unchanged", False, 9)

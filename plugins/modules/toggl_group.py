@@ -1,0 +1,192 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, trackops.toggl contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: toggl_group
+short_description: Create, rename and delete Toggl Track groups and manage their members and workspaces
+version_added: 0.1.0
+description:
+  - Ensures a group of a Toggl Track organization exists with the given members and workspaces, or does not exist.
+  - A group is found by O(name), or by O(id) (then O(name) renames it), in the organization's group list
+    (one C(GET /organizations/{id}/groups) either way; the API has no read of a single group).
+  - Members of a group reach the group's workspaces; Toggl lists them there as indirect workspace users.
+  - O(users) and O(workspaces) are exact lists by default, so members and workspaces not listed are removed;
+    with O(append=true) they are only added. A list left unset is left alone; V([]) empties it.
+  - An exact O(users) list never removes the organization owner or the token's own user from the group; they
+    stay, and the task warns. Finding the token's user costs one C(GET /me), spent only when the list would
+    remove somebody who is not the owner.
+  - Removing someone from a group does not remove them from the organization or from the workspaces they
+    belong to directly. Use M(trackops.toggl.toggl_organization_user) and M(trackops.toggl.toggl_workspace_user)
+    to remove or deactivate people.
+  - Membership changes go in one C(PATCH) that carries only the additions and removals. A rename is a C(PUT),
+    which also carries the member and workspace lists (the changed ones, or else the current ones), so a
+    rename with membership changes is one request too.
+  - When O(users) is set, the organization's user list is read (one request per 200 users) to match emails
+    and to show members by email in the result and the diff, also when O(users) holds only ids.
+  - When another run creates the same group between this task's read and its create, Toggl answers
+    C(Name has already been taken); the task then reads the group list again and updates that group instead.
+author:
+  - trackops.toggl contributors (@trackops)
+options:
+  organization:
+    description:
+      - The organization of the group, by numeric id or by name. A value of digits only is taken as an id.
+      - A name costs one C(GET /me/organizations) (user-level quota of 30 requests per hour).
+    type: str
+    required: true
+  name:
+    description:
+      - Name of the group, at most 200 characters, unique within the organization.
+      - Identifies the group unless O(id) is given; then it is the name to rename it to.
+      - Names are compared exactly. Toggl itself refuses a name that differs from another group's only in case;
+        that fails with the names of the groups in the way.
+    type: str
+  id:
+    description:
+      - Numeric id (C(group_id)) of an existing group. It is never created when not found;
+        with O(state=absent), a group that is already gone is left as it is.
+    type: int
+  users:
+    description:
+      - Members of the group, by email (compared case-insensitively) or numeric user id.
+      - Each must be a user of the organization (pending invitations included); an unknown one fails the task,
+        naming it, before anything is written.
+    type: list
+    elements: str
+  workspaces:
+    description:
+      - Workspaces the group is assigned to, by name or numeric id.
+      - Names are resolved with one C(GET /me/workspaces) (user-level quota); ids cost nothing.
+    type: list
+    elements: str
+  append:
+    description:
+      - V(false) makes O(users) and O(workspaces) exact. V(true) only adds the listed ones and removes nothing.
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) creates or updates the group, V(absent) deletes it (a group that does not exist is left as it is).
+      - Deleting a group also removes its project assignments and the workspace access it gave its members.
+      - O(users) and O(workspaces) are not used with V(absent).
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - trackops.toggl.toggl
+  - trackops.toggl.toggl.attributes
+seealso:
+  - module: trackops.toggl.toggl_project_group
+  - module: trackops.toggl.toggl_organization
+"""
+
+EXAMPLES = r"""
+- name: The engineering group has exactly these members and workspaces
+  trackops.toggl.toggl_group:
+    organization: Acme
+    name: Engineering
+    users:
+      - alice@example.com
+      - Bob@Example.com
+    workspaces:
+      - Acme HQ
+      - 101
+  register: engineering
+
+- name: Add a contractor, keep everyone else
+  trackops.toggl.toggl_group:
+    organization: Acme
+    name: Engineering
+    users: [erin@example.com]
+    append: true
+
+- name: Rename it, by id
+  trackops.toggl.toggl_group:
+    organization: 10
+    id: "{{ engineering.group.group_id }}"
+    name: Platform Engineering
+
+- name: Empty the group's workspaces, leave its members alone
+  trackops.toggl.toggl_group:
+    organization: 10
+    name: Platform Engineering
+    workspaces: []
+
+- name: Delete the group
+  trackops.toggl.toggl_group:
+    organization: 10
+    name: Platform Engineering
+    state: absent
+"""
+
+RETURN = r"""
+group:
+  description:
+    - The group as the API describes it; when O(users) is set, each member also carries its C(email).
+    - In check mode, the predicted group; a new one has C(group_id=null). After a deletion, C(null).
+  returned: success
+  type: dict
+  contains:
+    group_id:
+      description: Group id.
+      type: int
+      sample: 200
+    name:
+      description: Group name.
+      type: str
+      sample: Engineering
+    users:
+      description: Members, each with C(user_id), C(name), C(inactive), C(joined) and, when O(users) is set, C(email).
+      type: list
+      elements: dict
+      sample: [{"user_id": 2, "name": "Alice Admin", "email": "alice@example.com", "inactive": false, "joined": true}]
+    workspaces:
+      description: Ids of the workspaces the group is assigned to.
+      type: list
+      elements: int
+      sample: [100, 101]
+  sample: {"group_id": 200, "name": "Engineering", "users": [{"user_id": 2, "email": "alice@example.com"}],
+           "workspaces": [100]}
+diff:
+  description:
+    - With C(--diff), the group before and after as C(name), C(workspaces) (ids) and, when O(users) is set,
+      C(users) as emails (a member without a known email shows as its id).
+  returned: when diff mode is on
+  type: dict
+  sample: {"before": {"name": "Engineering", "users": ["alice@example.com"], "workspaces": [100]},
+           "after": {"name": "Engineering", "users": ["alice@example.com", "bob@example.com"], "workspaces": [100]}}
+api_requests:
+  description: The requests this task sent to the Toggl APIs, by HTTP method, retries included, and their C(total).
+  returned: always
+  type: dict
+  sample: {"GET": 2, "PATCH": 1, "total": 3}
+quota_remaining:
+  description: Requests left in the current hourly quota window (header C(X-Toggl-Quota-Remaining)).
+  returned: when the API sent the header
+  type: int
+  sample: 238
+"""
+
+from ansible_collections.trackops.toggl.plugins.module_utils.module import TogglModule
+from ansible_collections.trackops.toggl.plugins.module_utils.resources.group import Group
+
+
+def main():
+    module = TogglModule(
+        argument_spec=dict(
+            organization=dict(type="str", required=True),
+            name=dict(type="str"),
+            id=dict(type="int"),
+            users=dict(type="list", elements="str"),
+            workspaces=dict(type="list", elements="str"),
+            append=dict(type="bool", default=False),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+        ),
+        required_one_of=[("id", "name")],
+    )
+    module.run(Group)
+
+
+if __name__ == "__main__":
+    main()

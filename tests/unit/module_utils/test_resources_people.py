@@ -1,0 +1,649 @@
+"""People descriptions (organization users, workspace users): local checks, decisions,
+batched writes, request counts and the owner/caller protection, on a scripted client."""
+
+import copy
+
+import pytest
+
+from ansible_collections.trackops.toggl.plugins.module_utils.engine import Reconciler
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
+    TogglConfigError,
+    TogglReferenceError,
+    TogglValidationError,
+)
+from ansible_collections.trackops.toggl.plugins.module_utils.references import Resolver
+from ansible_collections.trackops.toggl.plugins.module_utils.resources.organization_user import (
+    OrganizationUser,
+    check_unique_users,
+    labour_cost_of,
+    matches_user,
+)
+from ansible_collections.trackops.toggl.plugins.module_utils.resources.workspace_user import SETTINGS, WorkspaceUser
+
+ORG_USERS_PATH = "/organizations/10/users"
+WS_USERS_PATH = "/organizations/10/workspaces/100/workspace_users"
+
+
+class FakeClient:
+    """Answers from a dict keyed by (method, path); writes answer "OK" unless scripted."""
+
+    def __init__(self, answers=None):
+        self.answers = dict(answers or {})
+        self.calls = []
+
+    def _answer(self, method, path, body=None):
+        self.calls.append((method, path, copy.deepcopy(body)))
+        answer = self.answers.get((method, path))
+        if callable(answer):
+            return answer(body)
+        if answer is not None:
+            return copy.deepcopy(answer)
+        if method == "GET":
+            raise AssertionError("unexpected GET %s" % path)
+        return "OK"
+
+    def get(self, path, params=None, what=None, service="track"):
+        return self._answer("GET", path)
+
+    get_list = get
+
+    def paginate(self, path, params=None, per_page=200, what=None, service="track"):
+        return self._answer("GET", path)
+
+    def post(self, path, body=None, what=None, service="track"):
+        return self._answer("POST", path, body)
+
+    def put(self, path, body=None, what=None, service="track"):
+        return self._answer("PUT", path, body)
+
+    def patch(self, path, body=None, what=None, service="track"):
+        return self._answer("PATCH", path, body)
+
+    def writes(self):
+        return [call for call in self.calls if call[0] != "GET"]
+
+    def reads(self):
+        return [call[1] for call in self.calls if call[0] == "GET"]
+
+
+def member(ident, user_id, email, **values):
+    obj = {
+        "id": ident,
+        "user_id": user_id,
+        "email": email,
+        "owner": False,
+        "admin": False,
+        "joined": True,
+        "inactive": False,
+        "invitation_id": None,
+        "workspaces": [{"workspace_id": 100, "workspace_user_id": ident + 1000, "cost": None}],
+    }
+    obj.update(values)
+    return obj
+
+
+def org_users():
+    return [
+        member(501, 1, "owner@example.com", owner=True, admin=True),
+        member(
+            502,
+            2,
+            "Alice@Example.com",
+            admin=True,
+            workspaces=[{"workspace_id": 100, "cost": 30}, {"workspace_id": 101, "cost": 30}],
+        ),
+        member(503, 3, "bob@example.com", joined=False, invitation_id=900),
+        member(504, 4, "carol@example.com", inactive=True, workspaces=[]),
+        member(505, 5, "dan@example.com"),
+        member(506, 6, "finn@example.com", workspaces=[]),
+    ]
+
+
+def ws_row(ident, user_id, email, **values):
+    row = {
+        "id": ident,
+        "user_id": user_id,
+        "email": email,
+        "role": "user",
+        "role_id": 13,
+        "inactive": False,
+        "is_direct": True,
+        "group_ids": [],
+        "rate": None,
+        "labor_cost": None,
+        "working_hours_in_minutes": None,
+        "view_edit_billable_rates": False,
+        "view_edit_labor_costs": False,
+    }
+    row.update(values)
+    return row
+
+
+def ws_users():
+    return [
+        ws_row(601, 1, "owner@example.com", role="admin"),
+        ws_row(602, 2, "alice@example.com", role="admin"),
+        ws_row(603, 3, "bob@example.com", rate=50.0),
+        ws_row(604, 4, "carol@example.com", is_direct=False, group_ids=[300]),
+    ]
+
+
+def org_params(**values):
+    params = dict(
+        organization="10",
+        user=None,
+        state="present",
+        admin=None,
+        inactive=None,
+        labour_cost=None,
+        labour_cost_change_mode=None,
+        workspaces=None,
+        groups=None,
+        skip_email=False,
+        resend_invitation=False,
+    )
+    params.update(values)
+    return params
+
+
+def ws_params(**values):
+    params = dict(organization="10", workspace="100", user=None, state="present", exclusive=False)
+    params.update(dict.fromkeys(SETTINGS))
+    params.update(values)
+    return params
+
+
+def reconcile(resource_class, entries, client, check_mode=False, extra=None):
+    """What TogglModule does: one Resolver, validate all, extras, then the engine."""
+    resolver = Resolver(client)
+    resources = [resource_class(params, client, resolver) for params in entries]
+    for resource in resources:
+        resource.validate()
+    if extra is not None:
+        resources.extend(extra(resolver, resources))
+    return Reconciler(check_mode=check_mode).ensure_all(resources), resources
+
+
+def org_client(**answers):
+    scripted = {
+        ("GET", ORG_USERS_PATH): org_users(),
+        ("GET", "/me"): {"id": 2, "email": "alice@example.com"},
+        ("GET", "/organizations/10"): {"id": 10, "name": "Acme", "pricing_plan_name": "Starter"},
+    }
+    scripted.update(answers)
+    return FakeClient(scripted)
+
+
+def ws_client(**answers):
+    scripted = {
+        ("GET", ORG_USERS_PATH): org_users(),
+        ("GET", WS_USERS_PATH): ws_users(),
+        ("GET", "/me"): {"id": 2},
+        ("GET", "/organizations/10"): {"id": 10, "name": "Acme", "pricing_plan_name": "Starter"},
+    }
+    scripted.update(answers)
+    return FakeClient(scripted)
+
+
+# -- local checks ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "values, field, reason",
+    [
+        (dict(user="  "), "user", "e-mail address or a user id"),
+        (dict(user="not an email"), "user", "neither a user id nor an e-mail address"),
+        (dict(user="dana@localhost"), "user", "neither a user id nor an e-mail address"),
+        (dict(user="a@b.c", labour_cost=-1.0), "labour_cost", "at least 0"),
+        (dict(user="a@b.c", workspaces=[{"workspace": " ", "role": None}]), "workspaces", "workspace name or id"),
+    ],
+)
+def test_organization_user_bad_input_is_refused_before_any_request(values, field, reason):
+    client = FakeClient()
+    with pytest.raises(TogglValidationError) as caught:
+        OrganizationUser(org_params(**values), client, Resolver(client)).validate()
+    assert caught.value.field == field and reason in str(caught.value)
+    assert client.calls == []
+
+
+@pytest.mark.parametrize(
+    "values, field, reason",
+    [
+        (dict(user="x"), "user", "neither a user id nor an e-mail address"),
+        (dict(user="a@b.c", role="admin", role_id=10), "role_id", "not both"),
+        (dict(user="a@b.c", role="owner"), "role", "must be one of admin, user, projectlead, teamlead"),
+        (dict(user="a@b.c", rate=-1.0), "rate", "at least 0"),
+        (dict(user="a@b.c", labor_cost=-0.5), "labor_cost", "at least 0"),
+        (dict(user="a@b.c", working_hours_in_minutes=-60), "working_hours_in_minutes", "at least 0"),
+    ],
+)
+def test_workspace_user_bad_input_is_refused_before_any_request(values, field, reason):
+    client = FakeClient()
+    with pytest.raises(TogglValidationError) as caught:
+        WorkspaceUser(ws_params(**values), client, Resolver(client)).validate()
+    assert caught.value.field == field and reason in str(caught.value)
+    assert client.calls == []
+
+
+def test_a_person_listed_twice_is_refused_case_insensitively_and_by_id():
+    resources = [OrganizationUser(org_params(user=ref), None, None) for ref in ("a@example.com", " A@Example.COM ")]
+    with pytest.raises(TogglValidationError, match="A@Example.COM  is listed more than once"):
+        check_unique_users(resources)
+    by_id = [OrganizationUser(org_params(user=ref), None, None) for ref in ("7", "7")]
+    with pytest.raises(TogglValidationError, match="7 is listed more than once"):
+        check_unique_users(by_id)
+    check_unique_users([OrganizationUser(org_params(user=ref), None, None) for ref in ("7", "a@example.com")])
+
+
+def test_users_match_by_case_insensitive_email_or_by_user_id():
+    obj = {"user_id": 7, "email": "Dana@Example.com"}
+    assert matches_user(obj, " dana@EXAMPLE.com") and matches_user(obj, "7") and matches_user(obj, 7)
+    assert not matches_user(obj, "8") and not matches_user(obj, "dan@example.com")
+    assert matches_user({"uid": 7}, 7), "workspace users may carry the user id as uid"
+
+
+@pytest.mark.parametrize(
+    "costs, shown",
+    [([], None), ([None], None), ([30, 30], 30), ([30, None], [30, None]), ([40, 30], [30, 40])],
+)
+def test_labour_cost_is_the_cost_the_workspaces_agree_on(costs, shown):
+    assert labour_cost_of({"workspaces": [{"cost": cost} for cost in costs]}) == shown
+
+
+# -- organization users: deciding ----------------------------------------------------------------
+
+
+def test_status_and_diff_show_email_and_state_of_each_member():
+    client = org_client()
+    params = [org_params(user=email) for email in ("alice@example.com", "bob@example.com", "carol@example.com")]
+    outcomes, _unused = reconcile(OrganizationUser, params, client)
+    assert [outcome.before["status"] for outcome in outcomes] == ["joined", "invited", "inactive"]
+    assert outcomes[0].before == {"email": "Alice@Example.com", "status": "joined", "admin": True, "inactive": False}
+    assert not any(outcome.changed for outcome in outcomes)
+    assert client.calls == [("GET", ORG_USERS_PATH, None)], "one read of the member list for the whole list"
+
+
+def test_user_id_not_in_the_organization_fails_for_present_and_is_absent_for_absent():
+    with pytest.raises(TogglReferenceError, match="user 77 is not in organization 10: give an e-mail address"):
+        reconcile(OrganizationUser, [org_params(user="77")], org_client())
+    client = org_client()
+    outcomes, _unused = reconcile(OrganizationUser, [org_params(user="77", state="absent")], client)
+    assert outcomes[0].changed is False and client.writes() == []
+
+
+def test_admin_inactive_and_labour_cost_are_put_with_only_the_changed_keys():
+    client = org_client()
+    params = org_params(user="alice@example.com", admin=True, inactive=True, labour_cost=45.0)
+    params["labour_cost_change_mode"] = "start-today"
+    client.answers[("GET", "/me")] = {"id": 1}
+    outcomes, _unused = reconcile(OrganizationUser, [params], client)
+    assert client.writes() == [
+        (
+            "PUT",
+            "/organizations/10/users/502",
+            {"inactive": True, "labour_cost": 45.0, "rate_change_mode": "start-today"},
+        )
+    ]
+    assert outcomes[0].after == {
+        "email": "Alice@Example.com",
+        "status": "inactive",
+        "admin": True,
+        "inactive": True,
+        "labour_cost": 45.0,
+    }
+
+
+def test_labour_cost_of_a_member_in_no_workspace_is_not_sent():
+    client = org_client()
+    outcomes, _unused = reconcile(OrganizationUser, [org_params(user="carol@example.com", labour_cost=10.0)], client)
+    assert outcomes[0].changed is False and client.writes() == []
+
+
+def test_a_pending_invitation_is_present_and_resent_only_when_asked():
+    client = org_client()
+    outcomes, _unused = reconcile(OrganizationUser, [org_params(user="bob@example.com")], client)
+    assert outcomes[0].changed is False and client.writes() == []
+
+    client = org_client()
+    params = [org_params(user=email, resend_invitation=True) for email in ("bob@example.com", "alice@example.com")]
+    outcomes, _unused = reconcile(OrganizationUser, params, client)
+    assert client.writes() == [("PUT", "/organizations/10/invitations/900/resend", None)]
+    assert [outcome.changed for outcome in outcomes] == [True, False], "a joined member has nothing to resend"
+    assert outcomes[0].after["invitation_resent"] is True and "invitation_resent" not in outcomes[0].before
+
+
+def test_check_mode_predicts_the_resend_without_sending_it():
+    client = org_client()
+    outcomes, _unused = reconcile(
+        OrganizationUser, [org_params(user="bob@example.com", resend_invitation=True)], client, check_mode=True
+    )
+    assert outcomes[0].changed is True and client.writes() == []
+
+
+# -- organization users: inviting ----------------------------------------------------------------
+
+
+def invitation_answer(body):
+    return {
+        "data": [
+            {"email": email, "recipient_id": 70 + index, "invitation_id": 80 + index, "workspaces": []}
+            for index, email in enumerate(body["emails"])
+        ],
+        "messages": [],
+    }
+
+
+def test_alike_invitations_go_in_one_request_and_the_rest_in_one_per_kind():
+    client = org_client()
+    client.answers[("POST", "/organizations/10/invitations")] = invitation_answer
+    ws = [{"workspace": "100", "role": None}]
+    params = [
+        org_params(user="Erin@Example.com", workspaces=ws),
+        org_params(user="frank@example.com", workspaces=ws),
+        org_params(user="gus@example.com", workspaces=[{"workspace": "101", "role": "admin"}], skip_email=True),
+    ]
+    outcomes, _unused = reconcile(OrganizationUser, params, client)
+    assert client.writes() == [
+        (
+            "POST",
+            "/organizations/10/invitations",
+            {
+                "workspaces": [{"workspace_id": 100}],
+                "groups": [],
+                "skip_email": False,
+                "emails": ["erin@example.com", "frank@example.com"],
+            },
+        ),
+        (
+            "POST",
+            "/organizations/10/invitations",
+            {
+                "workspaces": [{"workspace_id": 101, "role": "admin"}],
+                "groups": [],
+                "skip_email": True,
+                "emails": ["gus@example.com"],
+            },
+        ),
+    ]
+    assert client.reads() == [ORG_USERS_PATH], "no re-read when the invitations give everything asked for"
+    assert [outcome.obj["user_id"] for outcome in outcomes] == [70, 71, 70]
+    assert [outcome.obj["invitation_id"] for outcome in outcomes] == [80, 81, 80]
+    assert outcomes[0].after == {"email": "erin@example.com", "status": "invited", "admin": False, "inactive": False}
+
+
+def test_what_an_invitation_cannot_carry_costs_one_reread_and_a_put_per_person():
+    invited = [
+        member(701, 70, "erin@example.com", joined=False, invitation_id=80),
+        member(702, 71, "frank@example.com", joined=False, invitation_id=81),
+    ]
+    reads = iter([org_users(), org_users() + invited])
+    client = org_client()
+    client.answers[("GET", ORG_USERS_PATH)] = lambda body: next(reads)
+    client.answers[("POST", "/organizations/10/invitations")] = invitation_answer
+    ws = [{"workspace": "100", "role": None}]
+    params = [
+        org_params(user="erin@example.com", workspaces=ws, admin=True, labour_cost=20.0),
+        org_params(user="frank@example.com", workspaces=ws, admin=False),
+    ]
+    check, _unused = reconcile(OrganizationUser, copy.deepcopy(params), org_client(), check_mode=True)
+    outcomes, _unused = reconcile(OrganizationUser, params, client)
+    assert [call[:2] for call in client.writes()] == [
+        ("POST", "/organizations/10/invitations"),
+        ("PUT", "/organizations/10/users/701"),
+    ]
+    assert client.writes()[1][2] == {"admin": True, "labour_cost": 20.0}
+    assert client.reads() == [ORG_USERS_PATH, "/organizations/10", ORG_USERS_PATH]
+    assert outcomes[0].obj["id"] == 701 and outcomes[1].obj["id"] == 702
+    assert [outcome.after for outcome in outcomes] == [outcome.after for outcome in check]
+    assert outcomes[0].after["labour_cost"] == 20.0
+
+
+def test_workspace_and_group_names_are_resolved_before_the_first_write():
+    client = org_client()
+    client.answers[("GET", "/me/workspaces")] = [{"id": 100, "name": "Acme HQ", "organization_id": 10}]
+    client.answers[("GET", "/organizations/10/groups")] = [{"group_id": 300, "name": "Engineering"}]
+    params = [
+        org_params(user="erin@example.com", workspaces=[{"workspace": "Acme HQ", "role": "user"}]),
+        org_params(user="frank@example.com", workspaces=[{"workspace": "Acme HQ"}], groups=["Nope"]),
+    ]
+    with pytest.raises(TogglReferenceError, match="group 'Nope' not found in organization 10"):
+        reconcile(OrganizationUser, params, client)
+    assert client.writes() == []
+    params[1]["groups"] = ["Engineering"]
+    params[1]["workspaces"] = [{"workspace": "Acme Labs"}]
+    with pytest.raises(TogglReferenceError, match="workspace 'Acme Labs' not found in organization 10"):
+        reconcile(OrganizationUser, params, client)
+    assert client.writes() == []
+
+
+def test_an_invitation_needs_a_workspace():
+    client = org_client()
+    with pytest.raises(TogglValidationError, match="workspaces: is required to invite erin@example.com"):
+        reconcile(OrganizationUser, [org_params(user="Erin@example.com")], client)
+    assert client.writes() == []
+
+
+# -- organization users: removing, the owner and the caller ----------------------------------------
+
+
+def test_removals_go_in_one_bulk_patch():
+    client = org_client()
+    params = [org_params(user=ref, state="absent") for ref in ("bob@example.com", "5", "nobody@example.com")]
+    client.answers[("GET", "/me")] = {"id": 1}
+    outcomes, _unused = reconcile(OrganizationUser, params, client)
+    assert client.writes() == [("PATCH", ORG_USERS_PATH, {"delete": [503, 505]})]
+    assert [outcome.changed for outcome in outcomes] == [True, True, False]
+    assert outcomes[0].before["email"] == "bob@example.com" and outcomes[0].after is None
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        (dict(user="owner@example.com", state="absent"), "refusing to remove owner@example.com from the organization"),
+        (dict(user="1", inactive=True), "owner@example.com is the organization owner"),
+        (dict(user="alice@example.com", state="absent"), "Alice@Example.com is the user the API token belongs to"),
+        (dict(user="ALICE@example.com", inactive=True), "refusing to deactivate"),
+        (dict(user="owner@example.com", admin=False), "admin: owner@example.com is the organization owner"),
+    ],
+)
+def test_the_owner_and_the_callers_own_user_are_never_removed_or_deactivated(values, message):
+    client = org_client()
+    params = [org_params(user="bob@example.com", state="absent"), org_params(**values)]
+    with pytest.raises(TogglValidationError, match=message):
+        reconcile(OrganizationUser, params, client)
+    assert client.writes() == [], "a refused entry stops the whole list before any write"
+
+
+def test_me_is_read_only_when_a_removal_or_deactivation_is_planned():
+    client = org_client()
+    reconcile(OrganizationUser, [org_params(user="bob@example.com", admin=True)], client)
+    assert "/me" not in client.reads()
+    client = org_client()
+    reconcile(OrganizationUser, [org_params(user="bob@example.com", inactive=True)], client)
+    assert client.reads() == [ORG_USERS_PATH, "/me"]
+
+
+def test_labour_cost_on_a_free_organization_fails_before_any_write():
+    client = org_client()
+    client.answers[("GET", "/me/organizations")] = [{"id": 10, "name": "Acme", "pricing_plan_name": "Free"}]
+    params = [
+        org_params(organization="Acme", user="bob@example.com", admin=True),
+        org_params(organization="Acme", user="alice@example.com", labour_cost=12.0),
+    ]
+    with pytest.raises(TogglConfigError) as caught:
+        reconcile(OrganizationUser, params, client)
+    assert str(caught.value).startswith("needs a paid Toggl plan: Labor costs are available for Starter and higher")
+    assert "organization 'Acme' is on the Free plan; nothing was written" in str(caught.value)
+    assert client.writes() == []
+    assert "/organizations/10" not in client.reads(), "the plan came from /me/organizations, already read"
+
+
+# -- workspace users -------------------------------------------------------------------------------
+
+
+def test_workspace_user_found_in_the_workspace_list_costs_one_read():
+    client = ws_client()
+    outcomes, _unused = reconcile(WorkspaceUser, [ws_params(user="BOB@example.com", rate=50)], client)
+    assert outcomes[0].changed is False
+    assert outcomes[0].before == {"email": "bob@example.com", "is_direct": True, "role": "user", "rate": 50.0}
+    assert client.reads() == [WS_USERS_PATH]
+
+
+def test_someone_outside_the_organization_fails_naming_them_and_the_module_to_invite_them():
+    client = ws_client()
+    params = [ws_params(user="dan@example.com"), ws_params(user="zed@example.com")]
+    with pytest.raises(TogglReferenceError) as caught:
+        reconcile(WorkspaceUser, params, client)
+    assert str(caught.value) == (
+        "user zed@example.com is not a member of organization 10: invite them with "
+        "trackops.toggl.toggl_organization_user first"
+    )
+    assert client.writes() == []
+
+
+def test_new_members_are_added_in_one_assignment_and_only_those_with_settings_cost_more():
+    added = [ws_row(701, 5, "dan@example.com"), ws_row(702, 6, "finn@example.com")]
+    reads = iter([ws_users(), ws_users() + added])
+    client = ws_client()
+    client.answers[("GET", WS_USERS_PATH)] = lambda body: next(reads)
+    client.answers[("PUT", "/workspaces/100/workspace_users/701")] = lambda body: dict(added[0], **body)
+    params = [
+        ws_params(user="dan@example.com", role="teamlead", rate=20.0, rate_change_mode="override-all"),
+        ws_params(user="3", role="user"),
+        ws_params(user="finn@example.com"),
+    ]
+    outcomes, _unused = reconcile(WorkspaceUser, params, client)
+    assert client.writes() == [
+        (
+            "PUT",
+            "/organizations/10/workspaces/100/assignments",
+            [{"user_id": 5, "operation": "add"}, {"user_id": 6, "operation": "add"}],
+        ),
+        (
+            "PUT",
+            "/workspaces/100/workspace_users/701",
+            {"role": "teamlead", "rate": 20.0, "rate_change_mode": "override-all"},
+        ),
+    ]
+    assert client.reads() == [WS_USERS_PATH, ORG_USERS_PATH, "/organizations/10", WS_USERS_PATH]
+    assert outcomes[0].after == {"email": "dan@example.com", "is_direct": True, "role": "teamlead", "rate": 20.0}
+    assert outcomes[1].changed is False
+    assert outcomes[2].obj["id"] == 702, "the re-read made for dan gives finn's new id too"
+
+
+def test_adding_with_the_default_role_costs_no_reread():
+    client = ws_client()
+    params = [ws_params(user="dan@example.com", role="user")]
+    outcomes, _unused = reconcile(WorkspaceUser, params, client)
+    assert client.writes() == [
+        ("PUT", "/organizations/10/workspaces/100/assignments", [{"user_id": 5, "operation": "add"}])
+    ]
+    assert client.reads() == [WS_USERS_PATH, ORG_USERS_PATH]
+    assert outcomes[0].obj["id"] is None and outcomes[0].obj["user_id"] == 5
+    assert outcomes[0].after == {"email": "dan@example.com", "is_direct": True, "role": "user"}
+
+
+def test_a_group_only_member_becomes_direct_through_an_assignment():
+    client = ws_client()
+    outcomes, _unused = reconcile(WorkspaceUser, [ws_params(user="carol@example.com")], client)
+    assert client.writes() == [
+        ("PUT", "/organizations/10/workspaces/100/assignments", [{"user_id": 4, "operation": "add"}])
+    ]
+    assert outcomes[0].before["is_direct"] is False and outcomes[0].after["is_direct"] is True
+
+
+def test_absent_leaves_a_group_only_member_with_a_warning():
+    client = ws_client()
+    outcomes, resources = reconcile(WorkspaceUser, [ws_params(user="carol@example.com", state="absent")], client)
+    assert outcomes[0].changed is False and client.writes() == []
+    assert "reaches it through group(s) [300]" in resources[0].warnings[0]
+
+
+def test_removals_from_a_workspace_go_in_one_patch():
+    client = ws_client()
+    params = [ws_params(user=ref, state="absent") for ref in ("bob@example.com", "nobody@example.com")]
+    outcomes, _unused = reconcile(WorkspaceUser, params, client)
+    assert client.writes() == [("PATCH", WS_USERS_PATH, {"delete": [603]})]
+    assert [outcome.changed for outcome in outcomes] == [True, False]
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        (dict(user="owner@example.com", state="absent"), "refusing to remove owner@example.com from workspace 100"),
+        (dict(user="alice@example.com", inactive=True), "alice@example.com is the user the API token belongs to"),
+    ],
+)
+def test_workspace_owner_and_caller_are_protected(values, message):
+    client = ws_client()
+    with pytest.raises(TogglValidationError, match=message):
+        reconcile(WorkspaceUser, [ws_params(user="bob@example.com", state="absent"), ws_params(**values)], client)
+    assert client.writes() == []
+
+
+def test_exclusive_removes_unlisted_direct_members_but_keeps_owner_and_caller():
+    client = ws_client()
+    params = ws_params(exclusive=True)
+    outcomes, resources = reconcile(
+        WorkspaceUser,
+        [ws_params(user="bob@example.com", exclusive=True)],
+        client,
+        extra=WorkspaceUser.bulk_extras(params),
+    )
+    assert client.writes() == [], "only bob is unlisted among the removable: nothing but the kept ones"
+    kept = [resource for resource in resources if resource.warnings]
+    assert sorted(resource.params["user"] for resource in kept) == ["alice@example.com", "owner@example.com"]
+    assert "they are the organization owner" in " ".join(kept[0].warnings + kept[1].warnings)
+    assert "they are the token's user" in " ".join(kept[0].warnings + kept[1].warnings)
+    assert not any(outcome.changed for outcome in outcomes)
+
+    client = ws_client()
+    client.answers[("GET", "/me")] = {"id": 99}
+    outcomes, resources = reconcile(WorkspaceUser, [], client, extra=WorkspaceUser.bulk_extras(params))
+    assert client.writes() == [("PATCH", WS_USERS_PATH, {"delete": [602, 603]})]
+    assert [r.params["user"] for r in resources] == ["owner@example.com", "alice@example.com", "bob@example.com"]
+    assert [outcome.changed for outcome in outcomes] == [False, True, True]
+    assert [r.params["state"] for r in resources] == ["present", "absent", "absent"]
+    assert all(r.params[option] is None for r in resources for option in SETTINGS), "defaults do not reach them"
+
+
+def test_exclusive_with_nothing_unlisted_reads_no_member_list():
+    client = ws_client()
+    refs = ["owner@example.com", "alice@example.com", "bob@example.com"]
+    params = [ws_params(user=ref, exclusive=True) for ref in refs]
+    reconcile(WorkspaceUser, params, client, extra=WorkspaceUser.bulk_extras(ws_params(exclusive=True)))
+    assert client.reads() == [WS_USERS_PATH]
+
+
+def test_paid_fields_on_a_free_workspace_fail_before_the_assignment():
+    client = ws_client()
+    client.answers[("GET", "/organizations/10")] = {"id": 10, "name": "Acme", "pricing_plan_name": "Free"}
+    with pytest.raises(TogglConfigError, match="needs a paid Toggl plan: Working hours are available"):
+        reconcile(WorkspaceUser, [ws_params(user="dan@example.com", working_hours_in_minutes=300)], client)
+    assert client.writes() == []
+
+
+def test_paid_fields_on_a_paid_workspace_cost_one_plan_read_only_when_they_change():
+    client = ws_client()
+    reconcile(WorkspaceUser, [ws_params(user="bob@example.com", rate=50.0)], client)
+    assert "/organizations/10" not in client.reads()
+    client = ws_client()
+    reconcile(WorkspaceUser, [ws_params(user="bob@example.com", rate=60.0, labor_cost=10.0)], client)
+    assert client.reads() == [WS_USERS_PATH, "/organizations/10"]
+    assert client.writes() == [("PUT", "/workspaces/100/workspace_users/603", {"rate": 60.0, "labor_cost": 10.0})]
+
+
+def test_the_organization_comes_from_me_organizations_when_read_else_from_one_get():
+    client = FakeClient(
+        {
+            ("GET", "/me/organizations"): [{"id": 10, "name": "Acme", "pricing_plan_name": "Starter"}],
+            ("GET", "/organizations/20"): {"id": 20, "name": "Freebie", "pricing_plan_name": "Free"},
+        }
+    )
+    resolver = Resolver(client)
+    assert resolver.organization(20)["name"] == "Freebie"
+    assert resolver.organization("20")["name"] == "Freebie"
+    assert client.reads() == ["/organizations/20"], "memoised"
+    resolver.organization_id("Acme")
+    assert resolver.organization(10)["pricing_plan_name"] == "Starter"
+    assert client.reads() == ["/organizations/20", "/me/organizations"], "taken from the list already read"

@@ -1,8 +1,14 @@
 """Rates: create a rate period at some level and list a level's rate history.
 
-The history itself lives in rate_history.py. POST's type is "billable_rates" or
-"labor_rates" (the POST page's words); GET's is "billable_rates" or "labor_costs" (the GET
-page's and the Swagger's); each endpoint also accepts the other spelling of labor.
+The history itself lives in rate_history.py. The two reference pages name things
+differently, and each endpoint accepts exactly its own page's words, so a client that mixes
+them up is caught here:
+
+- POST's type is "billable_rates" or "labor_rates"; GET's query type is "billable_rates" or
+  "labor_costs" (also the Swagger's RateType, and what both answer in ``type``).
+- POST's level is workspace, workspace_user, project, project_user or task. GET's page lists
+  workspace, project, task or user, and its error text names workspace_user and project_user;
+  GET accepts all six ("user" takes a user id, "workspace_user" a workspace user id).
 """
 
 from flask import Blueprint, request
@@ -19,11 +25,8 @@ PAYLOAD_MISSING = "Request payload must be informed"
 CANNOT_ACCESS = "User cannot access billable rate(s)."
 INVALID_LEVEL = "Invalid level: it should be workspace, workspace_user, project or project_user"
 LEVELS = ("workspace", "workspace_user", "project", "project_user", "task")
-TYPE_ALIASES = {
-    "billable_rates": rate_history.BILLABLE,
-    "labor_rates": rate_history.LABOR,
-    "labor_costs": rate_history.LABOR,
-}
+WRITE_TYPES = {"billable_rates": rate_history.BILLABLE, "labor_rates": rate_history.LABOR}
+READ_TYPES = {"billable_rates": rate_history.BILLABLE, "labor_costs": rate_history.LABOR}
 
 RATE_FIELDS = {
     "amount": payload.NUMBER,
@@ -118,7 +121,7 @@ def create_rate(workspace_id: int):
     if level not in LEVELS:
         raise ApiError(400, INVALID_LEVEL)
     _check_level_entity(workspace, level, body.get("level_id"))
-    rate_type = TYPE_ALIASES.get(body.get("type"))
+    rate_type = WRITE_TYPES.get(body.get("type"))
     if rate_type is None:
         raise ApiError(400, "Invalid type: it should be billable_rates or labor_rates")
     amount = body.get("amount")
@@ -157,7 +160,7 @@ def list_rates(workspace_id: int, level: str, level_id: int):
         raise ApiError(400, INVALID_LEVEL)
     _require_paid_plan(workspace)
     _check_level_entity(workspace, level, level_id)
-    rate_type = TYPE_ALIASES.get(request.args.get("type") or "billable_rates")
+    rate_type = READ_TYPES.get(request.args.get("type") or "billable_rates")
     if rate_type is None:
         raise ApiError(400, "Invalid type: it should be billable_rates or labor_costs")
     periods = rate_history.rates_for(access.state(), workspace.id, level, level_id, rate_type)

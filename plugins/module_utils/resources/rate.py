@@ -1,0 +1,341 @@
+# Copyright: (c) 2026, trackops.toggl contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Toggl rate: the billable rate or labor cost of a workspace, workspace user, project,
+project user or task.
+
+A rate has no name, no "current" flag and no delete: the API keeps a history of periods
+(``start``, ``end``, ``deleted_at``) per level, target and type, and a new rate is one more
+``POST /workspaces/{ws}/rates`` whose ``mode`` or ``start`` says how it closes the earlier
+periods. So the object this description manages is "the rate in effect": one read of
+``GET /workspaces/{ws}/rates/{level}/{id}?type=`` finds the period whose ``deleted_at`` is null
+and which covers the moment that matters (now, or the requested ``start``). When its amount
+already is the desired one nothing is sent; otherwise one POST adds the new period.
+
+The reference pages name the same things differently on the two endpoints; each endpoint
+gets its own page's word (READ_LEVEL, READ_TYPE, WRITE_TYPE), and a unit test pins them.
+"""
+
+import math
+import re
+from datetime import datetime, timezone
+
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglReferenceError, TogglValidationError
+from ansible_collections.trackops.toggl.plugins.module_utils.references import is_id, require
+from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource
+
+LEVELS = ("workspace", "workspace_user", "project", "project_user", "task")
+TYPES = ("billable", "labor")
+MODES = ("override-all", "override-current", "start-today")
+
+# GET's page: "Rates level: workspace, project, task or user"; POST's: "'workspace',
+# 'workspace_user', 'project', 'project_user', 'task'". GET's own error text ("it should be
+# workspace, workspace_user, project or project_user") is the only word GET has for a project user.
+READ_LEVEL = {
+    "workspace": "workspace",
+    "workspace_user": "user",
+    "project": "project",
+    "project_user": "project_user",
+    "task": "task",
+}
+# GET's query: "billable_rates or labor_costs" (also the Swagger's RateType); POST's body:
+# "'billable_rates', 'labor_rates'".
+READ_TYPE = {"billable": "billable_rates", "labor": "labor_costs"}
+WRITE_TYPE = {"billable": "billable_rates", "labor": "labor_rates"}
+
+# The options that name a level's target; the workspace level's target is the workspace.
+TARGET_OPTIONS = ("user", "project", "task_id", "level_id")
+TARGETS = {
+    "workspace": (),
+    "workspace_user": ("user", "level_id"),
+    "project": ("project", "level_id"),
+    "project_user": ("level_id",),
+    "task": ("task_id", "level_id"),
+}
+
+# The Swagger's RateChangeMode names override-current the DefaultRateChangeMode.
+DEFAULT_MODE = "override-current"
+
+_FRACTION = re.compile(r"\.\d+")
+
+
+def parse_time(text):
+    """An RFC 3339 timestamp or a plain date (midnight UTC) as an aware UTC datetime.
+
+    Raises ValueError. Written for Python 3.8, whose fromisoformat knows neither "Z" nor
+    fractions of other than 3 or 6 digits.
+    """
+    value = str(text).strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = datetime.fromisoformat(_FRACTION.sub("", value, count=1))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def format_time(moment):
+    """How the API writes timestamps: RFC 3339, UTC, whole seconds."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def same_amount(current, desired):
+    if current is None or desired is None:
+        return current is desired
+    return math.isclose(float(current), float(desired), rel_tol=0, abs_tol=1e-9)
+
+
+def active_period(periods, moment):
+    """The period in effect at ``moment``: not deleted, started, and not yet ended.
+
+    The API marks no period "current"; its pages say a null ``deleted_at`` means active and
+    ``end`` closes a period. A period that starts later (scheduled with ``start``) is not in
+    effect yet. Should periods overlap, the one that started last wins.
+    """
+    covering = []
+    for period in periods or []:
+        if period.get("deleted_at"):
+            continue
+        start = parse_time(period["start"]) if period.get("start") else None
+        end = parse_time(period["end"]) if period.get("end") else None
+        if (start is None or start <= moment) and (end is None or end > moment):
+            covering.append((start or datetime.min.replace(tzinfo=timezone.utc), period.get("id") or 0, period))
+    if not covering:
+        return None
+    return max(covering, key=lambda item: item[:2])[2]
+
+
+def now():
+    return datetime.now(timezone.utc)
+
+
+class Rate(Resource):
+    kind = "rate"
+    fields = {"amount": Field(compare=same_amount)}
+
+    def __init__(self, params, client, resolver):
+        super().__init__(params, client, resolver)
+        self.workspace_id = None
+        self.read_level = None
+        self.read_id = None
+        self.write_level = None
+        self.write_id = None
+        self.user_ref = None  # a workspace user's user id, while its workspace user id is unknown
+
+    # -- local checks -----------------------------------------------------------------
+
+    def validate(self):
+        super().validate()
+        p = self.params
+        if not p.get("workspace"):
+            raise TogglValidationError("workspace", "is required")
+        if not is_id(p["workspace"]) and not p.get("organization"):
+            raise TogglValidationError("organization", "is required when the workspace is given by name")
+        if p.get("amount") is None:
+            raise TogglValidationError("amount", "is required")
+        if not p["amount"] > 0:
+            raise TogglValidationError("amount", "must be greater than 0, got %s" % p["amount"])
+        level = p.get("level")
+        if level not in LEVELS:
+            raise TogglValidationError("level", "must be one of %s, got %r" % (", ".join(LEVELS), level))
+        if self.rate_type not in TYPES:
+            raise TogglValidationError("type", "must be billable or labor, got %r" % self.rate_type)
+        allowed = TARGETS[level]
+        given = [option for option in TARGET_OPTIONS if p.get(option) is not None]
+        foreign = [option for option in given if option not in allowed]
+        if foreign:
+            takes = " or ".join(allowed) if allowed else "no target (its target is the workspace)"
+            raise TogglValidationError(foreign[0], "level %s takes %s" % (level, takes))
+        if allowed and len(given) != 1:
+            reason = "give only one of" if given else "level %s needs one of" % level
+            raise TogglValidationError("/".join(allowed), "%s %s" % (reason, ", ".join(allowed)))
+        if p.get("mode") is not None and p.get("start") is not None:
+            raise TogglValidationError("mode", "give mode or start, not both")
+        if p.get("mode") is not None and p["mode"] not in MODES:
+            raise TogglValidationError("mode", "must be one of %s, got %r" % (", ".join(MODES), p["mode"]))
+        if p.get("start") is not None:
+            try:
+                parse_time(p["start"])
+            except ValueError:
+                raise TogglValidationError(
+                    "start", "must be a date (2026-07-01) or an RFC 3339 date and time, got %r" % p["start"]
+                ) from None
+
+    @property
+    def rate_type(self):
+        return self.params.get("type") or "billable"
+
+    @property
+    def start(self):
+        """The requested start, normalized, or None when a mode decides it."""
+        return format_time(parse_time(self.params["start"])) if self.params.get("start") else None
+
+    def effective_moment(self):
+        """When the desired amount must be in effect: at the requested start, else now."""
+        return parse_time(self.start) if self.start else now()
+
+    # -- reading ------------------------------------------------------------------------
+
+    def find(self):
+        self.workspace_id = self.resolver.workspace_id(self.params["workspace"], self.params.get("organization"))
+        self._resolve_target()
+        self._claim()
+        periods = self.client.get_list(
+            "/workspaces/%s/rates/%s/%s" % (self.workspace_id, self.read_level, self.read_id),
+            params={"type": READ_TYPE[self.rate_type]},
+            what=self.label(None),
+        )
+        return active_period(periods, self.effective_moment())
+
+    def _resolve_target(self):
+        """The target's id for each endpoint: GET reads a workspace user by user id, POST
+        writes it by workspace user id; every other level uses one id for both."""
+        p = self.params
+        level = p["level"]
+        self.write_level = level
+        self.read_level = READ_LEVEL[level]
+        if level == "workspace":
+            target = self.workspace_id
+        elif level == "workspace_user":
+            self._resolve_workspace_user()
+            return
+        elif level == "project":
+            target = p["level_id"] if p.get("level_id") is not None else self._project_id(p["project"])
+        elif level == "task":
+            target = p["task_id"] if p.get("task_id") is not None else p["level_id"]
+        else:
+            target = p["level_id"]
+        self.read_id = self.write_id = int(target)
+
+    def _resolve_workspace_user(self):
+        p = self.params
+        if p.get("user") is not None and is_id(p["user"]):
+            # An id costs nothing: GET takes the user id; the workspace user id POST needs is
+            # looked up only when a write is decided (vet).
+            self.read_id = self.user_ref = int(p["user"])
+            return
+        if p.get("user") is not None:
+            row = require(
+                "user",
+                p["user"],
+                self.resolver.find_workspace_user(self._organization_id(), self.workspace_id, p["user"]),
+                " in workspace %s" % self.workspace_id,
+            )
+        else:
+            rows = self.resolver.workspace_users(self._organization_id(), self.workspace_id)
+            matches = [row for row in rows if row.get("id") == int(p["level_id"])]
+            if not matches:
+                raise TogglReferenceError(
+                    "workspace user %s not found in workspace %s" % (p["level_id"], self.workspace_id)
+                )
+            row = matches[0]
+        self.read_id = row["user_id"]
+        self.write_id = row["id"]
+
+    def _organization_id(self):
+        return self.resolver.organization_of_workspace(self.workspace_id, self.params.get("organization"))
+
+    def _project_id(self, ref):
+        return self.resolver.project_id(self.workspace_id, ref)
+
+    def _claim(self):
+        """Two entries of one task for the same rate would undo each other: refuse them."""
+        claims = self.resolver.memo(("claimed", self.kind), dict)
+        key = (self.workspace_id, self.read_level, self.read_id, self.rate_type)
+        if key in claims and claims[key] is not self:
+            raise TogglValidationError("rates", "two entries set the %s" % self.label(None))
+        claims[key] = self
+
+    def vet(self, decision):
+        if decision.writes and self.write_id is None:
+            row = require(
+                "user",
+                self.user_ref,
+                self.resolver.find_workspace_user(self._organization_id(), self.workspace_id, self.user_ref),
+                " in workspace %s" % self.workspace_id,
+            )
+            self.write_id = row["id"]
+
+    # -- writing ------------------------------------------------------------------------
+
+    def create(self, desired):
+        return self._post(desired["amount"])
+
+    def update(self, current, changes):
+        # A rate is never edited in place: a new period replaces the one in effect.
+        return self._post(changes["amount"])
+
+    def body(self, amount):
+        body = {
+            "level": self.write_level,
+            "level_id": self.write_id,
+            "type": WRITE_TYPE[self.rate_type],
+            "amount": amount,
+        }
+        if self.start:
+            body["start"] = self.start
+        else:
+            body["mode"] = self.params.get("mode") or DEFAULT_MODE
+        return body
+
+    def _post(self, amount):
+        return self.client.post(
+            "/workspaces/%s/rates" % self.workspace_id, body=self.body(amount), what=self.label(None)
+        )
+
+    # -- predictions and names ----------------------------------------------------------------
+
+    def predict_create(self, desired):
+        """The new period as GET would show it; what the server decides (id, a mode's start) is null."""
+        return {
+            "id": None,
+            "amount": desired["amount"],
+            "type": READ_TYPE[self.rate_type],
+            "start": self.start,
+            "end": None,
+            "deleted_at": None,
+            "rate_change_mode": "" if self.start else (self.params.get("mode") or DEFAULT_MODE),
+            "workspace_id": self.workspace_id,
+            "workspace_user_id": self.write_id if self.write_level == "workspace_user" else None,
+            "project_id": self.write_id if self.write_level == "project" else None,
+            "project_user_id": self.write_id if self.write_level == "project_user" else None,
+            "planned_task_id": self.write_id if self.write_level == "task" else None,
+        }
+
+    def predict_update(self, current, changes):
+        return self.predict_create(changes)
+
+    def label(self, obj):
+        level = self.params.get("level")
+        if level == "workspace":
+            target = "workspace %s" % (self.workspace_id or self.params.get("workspace"))
+        else:
+            ref = self.read_id if self.read_id is not None else self._target_ref()
+            target = "%s %s" % (level.replace("_", " ") if level else "level", ref)
+            if level == "workspace_user" and self.read_id is not None:
+                target = "workspace user (user id %s)" % self.read_id
+            target += " in workspace %s" % (self.workspace_id or self.params.get("workspace"))
+        return "%s rate of %s" % (self.rate_type, target)
+
+    def _target_ref(self):
+        for option in TARGET_OPTIONS:
+            if self.params.get(option) is not None:
+                return self.params[option]
+        return None
+
+
+def rate_entries(raw_entries, entries):
+    """Per-entry params of the list form (``entries``: TogglModule.entries' merge of
+    ``raw_entries`` with the top-level options): a ``mode`` or ``start`` an entry sets replaces
+    the other one given at the top level, since the two exclude each other."""
+    merged = []
+    for raw, params in zip(raw_entries, entries):
+        params = dict(params)
+        if raw.get("start") is not None and raw.get("mode") is None:
+            params["mode"] = None
+        if raw.get("mode") is not None and raw.get("start") is None:
+            params["start"] = None
+        merged.append(params)
+    return merged

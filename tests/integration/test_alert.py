@@ -1,0 +1,250 @@
+"""toggl_alert against the simulator: identity by (project, source_kind, threshold_type) or id,
+full-body PUT, deletion, the list form, the API's documented refusals and the local ones.
+
+Seed (seeds/policy.json), workspace 100: alert 700 on project 1000 "Website" (project,
+percentage, [80, 100], role admin, receiver group 500); alerts 701 and 702 both on project
+1001 "Mobile" (project, hours), so that tuple is ambiguous.
+"""
+
+import pytest
+from helpers import (
+    api_get,
+    cases_playbook,
+    converge_cycle,
+    converge_cycle_many,
+    failure_of,
+    requests_of,
+    run_logged,
+    seed,
+    task_playbook,
+    writes_in,
+)
+
+
+@pytest.fixture(autouse=True)
+def fresh_state(simulator):
+    simulator.reset(seed("policy"))
+
+
+def alerts(simulator):
+    return {alert["id"]: alert for alert in api_get(simulator, "/workspaces/100/alerts")}
+
+
+def test_create_by_project_name_with_receivers_by_email(simulator, run_playbook):
+    args = dict(
+        organization=10,
+        workspace=100,
+        project="Mobile",
+        source_kind="project",
+        threshold_type="percentage",
+        thresholds=[90, 50],
+        receiver_roles=["admin"],
+        receiver_users=["carol@EXAMPLE.com"],
+    )
+    cycle = converge_cycle(simulator, run_playbook, task_playbook("toggl_alert", args))
+    assert cycle["first"]["diff"]["after"] == {
+        "project": 1001,
+        "source_kind": "project",
+        "threshold_type": "percentage",
+        "thresholds": [50, 90],
+        "receiver_roles": ["admin"],
+        "receiver_users": [4],
+    }
+    assert [(e["method"], e["path"], e["body"]) for e in writes_in(cycle["first_log"])] == [
+        (
+            "POST",
+            "/api/v9/workspaces/100/alerts",
+            {
+                "project_id": 1001,
+                "source_kind": "project",
+                "threshold_type": "percentage",
+                "thresholds": [90, 50],
+                "receiver_roles": ["admin"],
+                "receiver_users": [4],
+            },
+        )
+    ]
+    created = alerts(simulator)[cycle["first"]["alert"]["id"]]
+    assert (created["project_name"], created["receiver_users_name"]) == ("Mobile", ["Carol Coder"])
+    assert requests_of(cycle["second_log"]) == [
+        ("GET", "/workspaces/100/alerts", None),
+        ("GET", "/workspaces/100/projects", {"active": "both", "page": "1", "per_page": "200", "name": "Mobile"}),
+        ("GET", "/organizations/10/workspaces/100/workspace_users", None),
+    ]
+
+
+def test_update_sends_the_whole_alert_and_keeps_receiver_groups(simulator, run_playbook):
+    args = dict(
+        workspace=100,
+        project=1000,
+        source_kind="project",
+        threshold_type="percentage",
+        thresholds=[100, 50],
+        receiver_users=[3],
+    )
+    cycle = converge_cycle(simulator, run_playbook, task_playbook("toggl_alert", args))
+    assert cycle["first"]["diff"]["before"] == {
+        "project": 1000,
+        "source_kind": "project",
+        "threshold_type": "percentage",
+        "thresholds": [80, 100],
+        "receiver_users": [],
+    }
+    assert [(e["method"], e["path"], e["body"]) for e in writes_in(cycle["first_log"])] == [
+        (
+            "PUT",
+            "/api/v9/workspaces/100/alerts/700",
+            {
+                "project_id": 1000,
+                "source_kind": "project",
+                "threshold_type": "percentage",
+                "thresholds": [100, 50],
+                "receiver_roles": ["admin"],
+                "receiver_users": [3],
+                "receiver_groups": [500],
+            },
+        )
+    ]
+    assert requests_of(cycle["second_log"]) == [("GET", "/workspaces/100/alerts", None)]
+    shown = alerts(simulator)[700]
+    assert (shown["thresholds"], shown["receiver_users"], shown["receiver_groups"]) == ([100, 50], [3], [500])
+
+
+def test_alerts_list_form(simulator, run_playbook):
+    args = dict(
+        workspace=100,
+        source_kind="project",
+        threshold_type="percentage",
+        receiver_roles=["admin"],
+        alerts=[
+            {"project": "1000", "thresholds": [100, 80]},
+            {"project": "1001", "thresholds": [75]},
+            {"alert_id": 702, "state": "absent"},
+            {"source_kind": "workspace", "threshold_type": "hours", "thresholds": [500]},
+        ],
+    )
+    cycle = converge_cycle_many(simulator, run_playbook, task_playbook("toggl_alert", args))
+    assert [d["before"] == d["after"] for d in cycle["first"]["diff"]] == [True, False, False, False]
+    assert [(e["method"], e["path"], (e["body"] or {}).get("project_id")) for e in writes_in(cycle["first_log"])] == [
+        ("POST", "/api/v9/workspaces/100/alerts", 1001),
+        ("DELETE", "/api/v9/workspaces/100/alerts/702", None),
+        ("POST", "/api/v9/workspaces/100/alerts", None),
+    ]
+    assert requests_of(cycle["second_log"]) == [("GET", "/workspaces/100/alerts", None)]
+    # A deletion shows the whole alert before, nothing after.
+    assert cycle["first"]["diff"][2]["before"] == {
+        "project": 1001,
+        "source_kind": "project",
+        "threshold_type": "hours",
+        "thresholds": [20],
+        "receiver_roles": ["admin"],
+        "receiver_users": [],
+    }
+    assert cycle["first"]["diff"][2]["after"] == {} and cycle["first"]["alerts"][2] is None
+    state = alerts(simulator)
+    assert 702 not in state and len(state) == 4
+    workspace_alert = state[cycle["first"]["alerts"][3]["id"]]
+    assert (workspace_alert["source_kind"], workspace_alert["project_id"]) == ("workspace", None)
+
+
+def test_the_apis_documented_refusals_name_the_option(simulator, run_playbook):
+    new = dict(workspace=100, project=1000, threshold_type="hours", thresholds=[5], receiver_roles=["admin"])
+    cases = {
+        "source kind": dict(new, source_kind="galaxy"),
+        "threshold type": dict(new, source_kind="project", threshold_type="money"),
+        "receiver role": dict(workspace=100, alert_id=700, receiver_roles=["king"]),
+        "threshold": dict(new, source_kind="project", thresholds=[5000]),
+        "project needed": dict(new, project=None, source_kind="project"),
+        "project not supported": dict(new, source_kind="workspace"),
+        "receiver user": dict(new, source_kind="project", receiver_users=["5"]),
+        "not a workspace admin": dict(new, source_kind="project", api_token="tok-bob"),
+    }
+    before = alerts(simulator)
+    run, log = run_logged(simulator, run_playbook, cases_playbook("toggl_alert", cases))
+    messages = {name: failure_of(run, name) for name in cases}
+    post = "(HTTP 400 from POST /workspaces/100/alerts: %s)"
+    assert messages["source kind"] == "source_kind: Toggl does not accept 'galaxy' " + post % "source kind out of range"
+    assert messages["threshold type"] == (
+        "threshold_type: Toggl does not accept 'money' " + post % "threshold type out of range"
+    )
+    assert messages["receiver role"] == (
+        "receiver_roles: Toggl does not accept one of ['king'] "
+        "(HTTP 400 from PUT /workspaces/100/alerts/700: receiver role out of range)"
+    )
+    assert messages["threshold"] == "thresholds: Toggl does not accept one of [5000] " + post % "threshold out of range"
+    assert messages["project needed"] == (
+        "project: source_kind 'project' needs a project of this workspace " + post % "project can't be blank"
+    )
+    assert messages["project not supported"] == (
+        "project: source_kind 'workspace' takes no project " + post % "project not supported for this source kind"
+    )
+    assert messages["receiver user"] == (
+        "receiver_users: Toggl refused a receiver of [5] " + post % "receiver type out of range"
+    )
+    assert messages["not a workspace admin"] == (
+        "authentication failed: check api_token (env TOGGL_API_TOKEN) "
+        "(HTTP 403 from POST /workspaces/100/alerts: User does not have access to this resource.)"
+    )
+    assert [entry["status"] for entry in writes_in(log)] == [400] * (len(cases) - 1) + [403]
+    assert alerts(simulator) == before
+
+
+def test_local_refusals_write_nothing(simulator, run_playbook):
+    base = dict(organization=10, workspace=100)
+    new = dict(base, project="Website", source_kind="project", threshold_type="hours")
+    before_any_request = {
+        "empty thresholds": dict(new, thresholds=[]),
+        "no receivers": dict(new, receiver_roles=[], receiver_users=[]),
+        "no source kind": dict(base, threshold_type="hours"),
+        "no threshold type": dict(base, source_kind="project"),
+        "workspace name without organization": dict(new, organization=None, workspace="Acme HQ"),
+        "list entry without threshold type": dict(base, alerts=[{"source_kind": "project"}]),
+    }
+    after_reads = {
+        "ambiguous": dict(base, project="Mobile", source_kind="project", threshold_type="hours", thresholds=[1]),
+        "new without thresholds": dict(new, receiver_roles=["admin"]),
+        "new without receivers": dict(new, thresholds=[10]),
+        "unknown alert id": dict(base, alert_id=4242, thresholds=[1]),
+        "unknown project": dict(new, project="Nope"),
+        "unknown receiver email": dict(base, alert_id=700, receiver_users=["nobody@example.com"]),
+        "unknown workspace": dict(workspace=4242, alert_id=700, state="absent"),
+        "one alert twice": dict(
+            base,
+            alerts=[
+                {"project": "Website", "source_kind": "project", "threshold_type": "percentage"},
+                {"alert_id": 700, "thresholds": [1]},
+            ],
+        ),
+        "removing the last receiver": dict(base, alert_id=701, receiver_roles=[]),
+    }
+    run, log = run_logged(simulator, run_playbook, cases_playbook("toggl_alert", {**before_any_request, **after_reads}))
+    assert writes_in(log) == []
+    messages = {name: failure_of(run, name) for name in {**before_any_request, **after_reads}}
+    for name in before_any_request:
+        assert run.task(name)["result"]["api_requests"] == {"total": 0}, name
+    assert messages["empty thresholds"] == "thresholds: give at least one threshold"
+    assert messages["no receivers"] == "receiver_roles/receiver_users: give at least one receiver"
+    assert messages["no source kind"].startswith("source_kind: is required: an alert without alert_id is identified")
+    assert messages["no threshold type"].startswith("threshold_type: is required")
+    assert messages["workspace name without organization"] == (
+        "organization: is required when the workspace is given by name"
+    )
+    assert messages["list entry without threshold type"].startswith("threshold_type: is required")
+    assert messages["ambiguous"] == (
+        "expected 1 alert for project 1001, source_kind 'project', threshold_type 'hours', found 2 "
+        "(alert_id 701, 702): give alert_id"
+    )
+    assert messages["new without thresholds"] == "thresholds: is required to create an alert"
+    assert messages["new without receivers"] == (
+        "receiver_roles/receiver_users: an alert needs at least one receiver to be created"
+    )
+    assert messages["unknown alert id"] == "alert 4242 not found in workspace 100"
+    assert messages["unknown project"] == "project 'Nope' not found in workspace 100"
+    assert messages["unknown receiver email"] == "user 'nobody@example.com' not found in workspace 100"
+    assert messages["unknown workspace"] == (
+        "Toggl API error, HTTP 400 from GET /workspaces/4242/alerts: invalid workspace ID"
+    )
+    assert messages["one alert twice"] == "alerts: two entries name the same alert 700"
+    assert (
+        messages["removing the last receiver"] == "receiver_roles/receiver_users: an alert needs at least one receiver"
+    )

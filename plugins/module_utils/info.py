@@ -1,0 +1,377 @@
+# Copyright: (c) 2026, trackops.toggl contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The read side of the info modules: what each subset reads, and the shape it returns.
+
+Each subset sends only its own requests (the modules document them), so ``gather_subset``
+is what a task costs. The identity (the organization or workspace itself) costs nothing when
+given by id; a name is resolved through ``/me/...`` (the 30 requests/hour user quota), and
+the object that resolution returns is reused where a subset would read it again.
+
+Members are reshaped for access reviews (who has which access and in which state): every
+member carries ``status`` (``joined``, ``invited``, ``inactive``) from the one derivation in
+``references.membership_status``. Other subsets return the API's objects without secrets.
+"""
+
+from ansible_collections.trackops.toggl.plugins.module_utils.engine import scrub
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
+    TogglApiError,
+    TogglReferenceError,
+    TogglValidationError,
+)
+from ansible_collections.trackops.toggl.plugins.module_utils.references import is_id, membership_status, require
+
+ALL = "all"
+EXCLUDE = "!"
+
+
+def select_subsets(requested, valid, option="gather_subset"):
+    """The subsets to gather, in ``valid`` order, following Ansible's ``gather_subset`` rules.
+
+    ``all`` adds every subset, ``!name`` excludes one and ``!all`` every one; with exclusions
+    only, the rest of ``all`` is gathered; a subset named explicitly wins over an exclusion
+    (``[!all, users]`` is users alone). Unlike ``setup``, an unknown exclusion fails too: a
+    typo must not silently gather (and pay for) everything else, and an empty list fails
+    instead of meaning ``all``.
+    """
+    if not requested:
+        raise TogglValidationError(option, "is empty; name the subsets to gather, %s, or !all for none" % ALL)
+    added, excluded, named = set(), set(), set()
+    for entry in requested:
+        word = (entry or "").strip()
+        exclude = word.startswith(EXCLUDE)
+        name = word[len(EXCLUDE) :].strip() if exclude else word
+        if name == ALL:
+            names = set(valid)
+        elif name in valid:
+            names = {name}
+        else:
+            raise TogglValidationError(
+                option,
+                "unknown subset %r; choose from %s (prefix one with %s to exclude it)"
+                % (entry, ", ".join((ALL,) + tuple(valid)), EXCLUDE),
+            )
+        if exclude:
+            excluded |= names
+        else:
+            added |= names
+            if name != ALL:
+                named |= names
+    chosen = (added or set(valid)) - (excluded - named)
+    return [name for name in valid if name in chosen]
+
+
+# -- shapes shared by both modules ----------------------------------------------------------
+
+
+def group_names(groups):
+    return [group.get("name") for group in groups or []]
+
+
+def organization_user_view(user):
+    """An organization member as an access review reads it (``GET /organizations/{id}/users``)."""
+    return {
+        "user_id": user.get("user_id"),
+        "organization_user_id": user.get("id"),
+        "email": user.get("email"),
+        "name": user.get("name"),
+        "status": membership_status(user.get("joined"), user.get("inactive")),
+        "admin": bool(user.get("admin")),
+        "owner": bool(user.get("owner")),
+        "role_id": user.get("role_id"),
+        "two_factor_enabled": user.get("2fa_enabled"),
+        "groups": group_names(user.get("groups")),
+        "workspaces": [organization_user_workspace_view(user, ws) for ws in user.get("workspaces") or []],
+    }
+
+
+def organization_user_workspace_view(user, workspace):
+    # A workspace row is "active" once the person accepted; deactivation can come from the
+    # workspace row or the whole organization membership (the API folds both into inactive).
+    joined = workspace.get("active", user.get("joined"))
+    return {
+        "workspace_id": workspace.get("workspace_id"),
+        "name": workspace.get("workspace_name"),
+        "workspace_user_id": workspace.get("workspace_user_id"),
+        "role": workspace.get("role"),
+        "role_id": workspace.get("role_id"),
+        "status": membership_status(joined, workspace.get("inactive")),
+        "rate": workspace.get("rate"),
+        "labor_cost": workspace.get("cost"),
+        "working_hours": workspace.get("working_hours"),
+        "view_edit_billable_rates": workspace.get("view_edit_billable_rates"),
+        "view_edit_labor_costs": workspace.get("view_edit_labor_costs"),
+        "groups": group_names(workspace.get("groups")),
+    }
+
+
+def workspace_user_view(row):
+    """A workspace member (``GET /workspaces/{id}/workspace_users``), direct or through a group."""
+    return {
+        # The workspace-scoped list names the person in uid; user_id is documented for the
+        # organization-scoped list only, so take whichever the answer carries.
+        "user_id": row.get("user_id") if row.get("user_id") is not None else row.get("uid"),
+        "workspace_user_id": row.get("id"),
+        "email": row.get("email"),
+        "name": row.get("name"),
+        "status": membership_status(row.get("active"), row.get("inactive")),
+        "role": row.get("role"),
+        "role_id": row.get("role_id"),
+        "organization_admin": bool(row.get("organization_admin")),
+        "direct": row.get("is_direct"),
+        "group_ids": list(row.get("group_ids") or []),
+        "rate": row.get("rate"),
+        "labor_cost": row.get("labor_cost"),
+        "working_hours_in_minutes": row.get("working_hours_in_minutes"),
+        "view_edit_billable_rates": row.get("view_edit_billable_rates"),
+        "view_edit_labor_costs": row.get("view_edit_labor_costs"),
+    }
+
+
+def group_view(group):
+    """A group as the API lists it, each member with ``status``."""
+    view = scrub(group)
+    view["users"] = [
+        dict(member, status=membership_status(member.get("joined"), member.get("inactive")))
+        for member in view.get("users") or []
+    ]
+    return view
+
+
+# -- the two info descriptions ---------------------------------------------------------------
+
+
+class Info:
+    """Base of a read-only description: validate, resolve the identity, gather the subsets.
+
+    Subclasses set ``kind`` (the result key), ``subsets`` (ordered: a subset may reuse what an
+    earlier one read) and implement ``resolve``, ``identity`` and ``gather_<subset>``.
+    """
+
+    kind = "object"
+    subsets = ()
+
+    def __init__(self, params, client, resolver):
+        self.params = params
+        self.client = client
+        self.resolver = resolver
+        self.selected = []
+
+    def validate(self):
+        """Local checks only: no request is sent before every option is known to be usable."""
+        self.selected = select_subsets(self.params.get("gather_subset"), self.subsets)
+
+    def gather(self):
+        """The result keys: the object (identity plus a key per gathered subset) and the subsets."""
+        self.resolve()
+        gathered = [(name, getattr(self, "gather_" + name)()) for name in self.selected]
+        facts = self.identity()
+        facts.update(gathered)
+        return {self.kind: facts, "gathered_subsets": list(self.selected)}
+
+    def resolve(self):
+        raise NotImplementedError
+
+    def identity(self):
+        raise NotImplementedError
+
+
+class OrganizationInfo(Info):
+    kind = "organization"
+    subsets = ("details", "users", "groups", "workspace_statistics", "roles")
+
+    def __init__(self, params, client, resolver):
+        super().__init__(params, client, resolver)
+        self.id = None
+        self.name = None
+
+    def validate(self):
+        ref = self.params.get("organization")
+        if ref is None or not str(ref).strip():
+            raise TogglValidationError("organization", "must be an organization name or id")
+        super().validate()
+
+    def resolve(self):
+        ref = self.params["organization"]
+        if is_id(ref):
+            self.id = int(ref)
+            return
+        found = require(
+            "organization", ref, self.resolver.find_organization_by_name(ref), " among the token's organizations"
+        )
+        self.id, self.name = found["id"], found.get("name")
+
+    def identity(self):
+        facts = {"id": self.id}
+        if self.name is not None:
+            facts["name"] = self.name
+        return facts
+
+    def gather_details(self):
+        # The Resolver takes it from /me/organizations when the name lookup read them (the same
+        # object as GET /organizations/{id}), so by name this costs nothing.
+        details = self.resolver.organization(self.id)
+        self.name = details.get("name")
+        return scrub(details)
+
+    def gather_users(self):
+        return [organization_user_view(user) for user in self.resolver.organization_users(self.id)]
+
+    def gather_groups(self):
+        return [group_view(group) for group in self.resolver.groups(self.id)]
+
+    def gather_workspace_statistics(self):
+        statistics = self.client.get(
+            "/organizations/%s/workspaces/statistics" % self.id, what="workspaces of organization %s" % self.id
+        )
+        # The API keys the map by workspace id; a list sorted by id loops and filters better.
+        return [
+            dict(scrub(values), workspace_id=int(ws_id))
+            for ws_id, values in sorted((statistics or {}).items(), key=lambda item: int(item[0]))
+        ]
+
+    def gather_roles(self):
+        return scrub(
+            self.client.get_list("/organizations/%s/roles" % self.id, what="roles of organization %s" % self.id)
+        )
+
+
+class WorkspaceInfo(Info):
+    kind = "workspace"
+    subsets = (
+        # settings first: groups needs the organization id, which the workspace object gives.
+        "settings",
+        "users",
+        "groups",
+        "reminders",
+        "alerts",
+        "rates",
+        "time_entry_constraints",
+        "statistics",
+    )
+    # Keys of /me/workspaces that GET /workspaces/{id} lacks: dropped, so settings have one
+    # shape whichever way the workspace was identified.
+    LIST_ONLY_KEYS = ("active_project_count",)
+    RATE_TYPES = (("billable", "billable_rates"), ("labor", "labor_costs"))
+
+    def __init__(self, params, client, resolver):
+        super().__init__(params, client, resolver)
+        self.id = None
+        self.organization_id = None
+        self.workspace = None  # the workspace object, once read
+
+    def validate(self):
+        ref = self.params.get("workspace")
+        if ref is None or not str(ref).strip():
+            raise TogglValidationError("workspace", "must be a workspace name or id")
+        if not is_id(ref) and not self.params.get("organization"):
+            raise TogglValidationError("organization", "is required when the workspace is given by name")
+        super().validate()
+
+    def resolve(self):
+        ref = self.params["workspace"]
+        organization = self.params.get("organization")
+        if is_id(ref):
+            self.id = int(ref)
+            # With a workspace id only an organization id is taken: it saves the workspace
+            # read that organization-scoped subsets need; a name would cost a /me request.
+            if organization is not None and is_id(organization):
+                self.organization_id = int(organization)
+            return
+        self.organization_id = self.resolver.organization_id(organization)
+        # /me/workspaces returns whole workspaces: the one found is the settings subset too.
+        self.workspace = require(
+            "workspace",
+            ref,
+            self.resolver.find_workspace_by_name(ref, self.organization_id),
+            " in organization %s" % self.organization_id,
+        )
+        self.id = self.workspace["id"]
+
+    def identity(self):
+        facts = {"id": self.id}
+        if self.workspace is not None:
+            facts["name"] = self.workspace.get("name")
+        if self.organization_id is not None:
+            facts["organization_id"] = self.organization_id
+        return facts
+
+    def read_workspace(self):
+        if self.workspace is None:
+            self.workspace = self.resolver.workspace(self.id)
+            found_in = self.workspace.get("organization_id")
+            if self.organization_id is not None and found_in != self.organization_id:
+                raise TogglReferenceError(
+                    "workspace %s is in organization %s, not in organization %s"
+                    % (self.id, found_in, self.organization_id)
+                )
+            self.organization_id = found_in
+        return self.workspace
+
+    def require_organization_id(self):
+        if self.organization_id is None:
+            self.read_workspace()
+        return self.organization_id
+
+    def gather_settings(self):
+        settings = scrub(self.read_workspace())
+        for key in self.LIST_ONLY_KEYS:
+            settings.pop(key, None)
+        return settings
+
+    def gather_users(self):
+        # The workspace-scoped list (Swagger) rather than the organization-scoped one behind
+        # Resolver.workspace_users: it needs no organization id (so no workspace read for a
+        # workspace given by id) and documents no paging, where the other one pages optionally.
+        rows = self.client.get_list(
+            "/workspaces/%s/workspace_users" % self.id,
+            params={"includeIndirect": "true"},
+            what="users of workspace %s" % self.id,
+        )
+        return [workspace_user_view(row) for row in rows]
+
+    def gather_groups(self):
+        organization_id = self.require_organization_id()
+        groups = self.client.get_list(
+            "/organizations/%s/workspaces/%s/groups" % (organization_id, self.id),
+            what="groups of workspace %s" % self.id,
+        )
+        return [group_view(group) for group in groups]
+
+    def gather_reminders(self):
+        return scrub(
+            self.client.get_list("/workspaces/%s/track_reminders" % self.id, what="reminders of workspace %s" % self.id)
+        )
+
+    def gather_alerts(self):
+        return scrub(self.client.get_list("/workspaces/%s/alerts" % self.id, what="alerts of workspace %s" % self.id))
+
+    def gather_rates(self):
+        """Workspace-level rate periods by type, or None where the plan has no rates (Free)."""
+        rates = {}
+        for label, api_type in self.RATE_TYPES:
+            try:
+                periods = self.client.get_list(
+                    "/workspaces/%s/rates/workspace/%s" % (self.id, self.id),
+                    params={"type": api_type},
+                    what="rates of workspace %s" % self.id,
+                )
+            except TogglApiError as error:
+                if error.status == 402 and not error.quota_exhausted:
+                    # A paid-plan feature: the first refusal answers for every type.
+                    return None
+                raise
+            rates[label] = scrub(periods)
+        return rates
+
+    def gather_time_entry_constraints(self):
+        return scrub(
+            self.client.get(
+                "/workspaces/%s/time_entry_constraints" % self.id,
+                what="time entry constraints of workspace %s" % self.id,
+            )
+        )
+
+    def gather_statistics(self):
+        return scrub(
+            self.client.get("/workspaces/%s/statistics" % self.id, what="statistics of workspace %s" % self.id)
+        )

@@ -1,0 +1,243 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, trackops.toggl contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: toggl_organization_info
+short_description: Read a Toggl Track organization's members, groups, workspaces and roles
+version_added: 0.1.0
+description:
+  - Reads a Toggl Track organization for audits and access reviews, and changes nothing.
+  - O(gather_subset) chooses what is read; each subset sends only its own requests, listed
+    with it, so the task costs exactly the subsets you ask for.
+  - The organization itself costs nothing when given by id. A name costs one
+    C(GET /me/organizations), which draws on the user-level quota of 30 requests per hour;
+    register RV(organization.id) and pass the id to later tasks.
+  - Every member carries a RV(organization.users[].status) derived the same way as in
+    M(trackops.toggl.toggl_organization_user) and M(trackops.toggl.toggl_workspace_info).
+author:
+  - trackops.toggl contributors (@trackops)
+options:
+  organization:
+    description:
+      - The organization, by numeric id or by name. A value of digits only is taken as an id.
+    type: str
+    required: true
+  gather_subset:
+    description:
+      - What to read. V(all) reads every subset; a subset prefixed with V(!) is left out
+        (V(!all) leaves out every one, so only the identity is returned). With exclusions only,
+        every other subset is read. A subset named explicitly is read even if excluded.
+      - An unknown subset, or an empty list, fails before any request.
+      - V(details) - the organization (plan, user count, workspace limit, the caller's own
+        C(admin) and C(owner)). One C(GET /organizations/{id}); none when O(organization)
+        is a name, because C(/me/organizations) already returned it.
+      - V(users) - every member, pending invitations included, with status, organization role,
+        groups and workspaces. C(GET /organizations/{id}/users) paginated at 200 per page,
+        so one request per 200 members (at least one).
+      - V(groups) - the groups with their members and workspace ids. One C(GET /organizations/{id}/groups).
+      - V(workspace_statistics) - per workspace the admins, members count and groups count.
+        One C(GET /organizations/{id}/workspaces/statistics).
+      - V(roles) - the organization and workspace roles a member can hold. One C(GET /organizations/{id}/roles).
+      - The default, V(details), costs one request whichever way the organization is given.
+        V(all) costs 4 requests plus one per 200 members, whichever way the organization is given
+        (by name, the name lookup replaces the details request).
+    type: list
+    elements: str
+    default: [details]
+extends_documentation_fragment:
+  - trackops.toggl.toggl
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads, so it runs the same in check mode.
+  diff_mode:
+    support: none
+    description: The module changes nothing, so there is no diff.
+  platform:
+    support: full
+    platforms: toggl
+    description: Talks to the Toggl API from the controller.
+  action_group:
+    support: full
+    membership:
+      - trackops.toggl.toggl
+    description: Use C(group/trackops.toggl.toggl) in C(module_defaults) to set the shared options once.
+seealso:
+  - module: trackops.toggl.toggl_workspace_info
+  - module: trackops.toggl.toggl_organization
+"""
+
+EXAMPLES = r"""
+- name: Who has access to what (users and groups; 1 + 1 per 200 members + 1 requests)
+  trackops.toggl.toggl_organization_info:
+    organization: 10
+    gather_subset: [users, groups]
+  register: acme
+
+- name: Members who never accepted their invitation
+  ansible.builtin.debug:
+    msg: "{{ acme.organization.users | selectattr('status', '==', 'invited') | map(attribute='email') | list }}"
+
+- name: Everything, the organization given by name (one more request, on the /me quota)
+  trackops.toggl.toggl_organization_info:
+    organization: Acme
+    gather_subset: all
+
+- name: Everything but the member list, which is the costly part of a large organization
+  trackops.toggl.toggl_organization_info:
+    organization: 10
+    gather_subset: ["!users"]
+
+- name: Resolve the name to an id only (one request, nothing else read)
+  trackops.toggl.toggl_organization_info:
+    organization: Acme
+    gather_subset: ["!all"]
+  register: acme_id
+"""
+
+RETURN = r"""
+organization:
+  description:
+    - The organization, its identity and a key per gathered subset.
+  returned: success
+  type: dict
+  contains:
+    id:
+      description: Organization id.
+      type: int
+      sample: 10
+    name:
+      description: Organization name.
+      returned: when O(organization) is a name or V(details) was gathered
+      type: str
+      sample: Acme
+    details:
+      description:
+        - The organization as the API describes it (C(pricing_plan_name), C(user_count), C(max_workspaces), ...).
+      returned: when V(details) was gathered
+      type: dict
+      sample: {"id": 10, "name": "Acme", "pricing_plan_name": "Starter", "user_count": 4, "admin": true, "owner": true}
+    users:
+      description: Every member of the organization, pending invitations included, sorted by name.
+      returned: when V(users) was gathered
+      type: list
+      elements: dict
+      contains:
+        user_id:
+          description: The person's user id.
+          type: int
+        organization_user_id:
+          description: Id of the membership (what organization user updates address).
+          type: int
+        email:
+          description: Email address.
+          type: str
+        name:
+          description: Full name.
+          type: str
+        status:
+          description:
+            - V(joined) (an active member), V(invited) (the invitation is pending) or V(inactive) (deactivated).
+          type: str
+        admin:
+          description: Organization admin.
+          type: bool
+        owner:
+          description: Owner of the organization.
+          type: bool
+        role_id:
+          description: Organization role id (see the V(roles) subset).
+          type: int
+        two_factor_enabled:
+          description: Whether the person uses two-factor authentication, as the API reports it.
+          type: bool
+        groups:
+          description: Names of the organization groups the person belongs to.
+          type: list
+          elements: str
+        workspaces:
+          description:
+            - The workspaces the person belongs to, directly or through a group, with role and rates.
+            - Each has C(workspace_id), C(name), C(workspace_user_id), C(role), C(role_id), C(status)
+              (as above, for that workspace), C(rate), C(labor_cost), C(working_hours),
+              C(view_edit_billable_rates), C(view_edit_labor_costs) and C(groups) (names of the
+              person's groups that give access to it).
+          type: list
+          elements: dict
+      sample:
+        - user_id: 2
+          organization_user_id: 5001
+          email: alice@example.com
+          name: Alice Admin
+          status: joined
+          admin: true
+          owner: false
+          role_id: 2
+          two_factor_enabled: false
+          groups: [Engineering]
+          workspaces:
+            - {workspace_id: 100, name: Acme HQ, workspace_user_id: 7001, role: admin, role_id: 10, status: joined,
+               rate: 95.0, labor_cost: null, working_hours: null, view_edit_billable_rates: false,
+               view_edit_labor_costs: false, groups: [Engineering]}
+    groups:
+      description:
+        - The organization's groups as the API lists them (C(group_id), C(name), C(workspaces) ids, C(users)),
+          each member with C(user_id), C(name), C(joined), C(inactive) and C(status) as above.
+      returned: when V(groups) was gathered
+      type: list
+      elements: dict
+      sample:
+        - {"group_id": 70, "name": "Engineering", "workspaces": [100],
+           "users": [{"user_id": 2, "name": "Alice Admin", "joined": true, "inactive": false, "status": "joined"}]}
+    workspace_statistics:
+      description:
+        - Per workspace the caller can see, sorted by C(workspace_id) - C(admins) (C(user_id), C(name)),
+          C(members_count) and C(groups_count).
+      returned: when V(workspace_statistics) was gathered
+      type: list
+      elements: dict
+      sample:
+        - {"workspace_id": 100, "admins": [{"user_id": 1, "name": "Olive Owner"}], "members_count": 4,
+           "groups_count": 1}
+    roles:
+      description: The roles the API lists for the organization (C(role_id), C(name), C(entity), C(type), ...).
+      returned: when V(roles) was gathered
+      type: list
+      elements: dict
+      sample:
+        - {"role_id": 2, "code": "org_admin", "name": "Organization admin", "entity": "organization", "type": "admin"}
+gathered_subsets:
+  description: The subsets read, after V(all) and exclusions were applied.
+  returned: success
+  type: list
+  elements: str
+  sample: [details, users]
+api_requests:
+  description: The requests this task sent to the Toggl APIs, by HTTP method, retries included, and their C(total).
+  returned: always
+  type: dict
+  sample: {"GET": 2, "total": 2}
+quota_remaining:
+  description: Requests left in the current hourly quota window (header C(X-Toggl-Quota-Remaining)).
+  returned: when the API sent the header
+  type: int
+  sample: 238
+"""
+
+from ansible_collections.trackops.toggl.plugins.module_utils.info import OrganizationInfo
+from ansible_collections.trackops.toggl.plugins.module_utils.module import TogglModule
+
+
+def main():
+    module = TogglModule(
+        argument_spec=dict(
+            organization=dict(type="str", required=True),
+            gather_subset=dict(type="list", elements="str", default=["details"]),
+        ),
+    )
+    module.run_info(OrganizationInfo)
+
+
+if __name__ == "__main__":
+    main()

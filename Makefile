@@ -3,13 +3,16 @@
 #
 #   make venv         .venv with requirements.txt + test-requirements.txt (re-run when they change)
 #   make test         lint, sanity, unit and integration, stopping at the first failure
-#   make lint         ruff + ansible-lint (production profile, offline)
+#   make lint         ruff + ansible-lint (production profile, offline) + changelog-lint
+#   make changelog-lint  antsibull-changelog lint of changelogs/fragments and changelog.yaml
 #   make sanity       ansible-test sanity on a copy of the collection (.build/sanity/...)
 #   make unit         pytest tests/unit
 #   make integration  pytest tests/integration (real ansible-playbook runs against the simulator)
 #   make demo         playbooks/demo.yml against a simulator started for the run
 #   make collection   prepare .build/collections (link) and .build/sanity (copy) trees
 #   make build        ansible-galaxy collection build into .build/dist
+#   make docs         module and role pages into docs/collection (antsibull-docs); `make docs-check`
+#   make ee-context   execution environment build context in .build/ee/context (ansible-builder create)
 #   make clean        remove .build, tests/output and caches (keeps .venv; `make distclean` too)
 #   Variables: PYTEST_ARGS='-k name -x' (unit, integration), SANITY_ARGS='--test pylint' (sanity)
 
@@ -35,6 +38,11 @@ COLLECTIONS_DIR := $(BUILD)/collections
 COLLECTION_LINK := $(COLLECTIONS_DIR)/ansible_collections/trackops/toggl
 # ansible-test needs a real ansible_collections/trackops/toggl directory: a copy, not a link.
 SANITY_TREE := $(BUILD)/sanity/ansible_collections/trackops/toggl
+# Generated module and role documentation, committed (make docs / docs-check).
+DOCS_DIR := $(ROOT)/docs/collection
+# Execution environment build context (make ee-context); execution-environment.yml names the tarball.
+EE_DIR := $(BUILD)/ee
+COLLECTION_VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS_DIR)
 # Tools started by the tests (ansible-playbook, ansible-doc, ...) come from the venv too.
@@ -44,7 +52,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: help venv test lint sanity unit integration demo collection link build clean distclean
 
 help:
-	@sed -n '4,15p' Makefile | sed 's/^#   //'
+	@sed -n '4,/^#   Variables/p' Makefile | sed 's/^#   //'
 
 # --- environment -----------------------------------------------------------------------------
 
@@ -90,6 +98,30 @@ test: venv
 lint: venv link
 	$(BIN)/ruff check .
 	$(BIN)/ansible-lint --profile production
+	@$(MAKE) changelog-lint
+
+.PHONY: changelog-lint docs docs-check ee-context
+
+# The fragments (changelogs/fragments/*.yml) and changelog.yaml, as `antsibull-changelog release`
+# will read them.
+changelog-lint: venv
+	$(BIN)/antsibull-changelog lint
+	$(BIN)/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
+
+# --- documentation ---------------------------------------------------------------------------
+
+# One page per module and role plus an index, from their documentation (.ci/generate_docs.py).
+docs: venv link
+	$(BIN)/python .ci/generate_docs.py $(DOCS_DIR)
+
+# Fails when the committed pages differ from what `make docs` would write now.
+docs-check: venv link
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(BIN)/python .ci/generate_docs.py "$$tmp/collection" > /dev/null; \
+	if ! diff -ru $(DOCS_DIR) "$$tmp/collection"; then \
+	    echo "docs/collection is out of date: run make docs"; exit 1; \
+	fi; \
+	echo "docs/collection is current"
 
 # ansible-test builds a venv per sanity test and bootstraps pip in it with a get-pip.py it would
 # download; .ci/get_pip_standin.py replaces it offline (see that file). ansible-test names the
@@ -112,8 +144,11 @@ sanity: collection
 unit: venv link
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
+# Each test runs ansible-playbook several times, CPU-bound: one worker per core, each with its
+# own simulator (the session fixture), halves the wall time on the 2-core machines here.
+INTEGRATION_WORKERS ?= 2
 integration: venv link
-	$(BIN)/python -m pytest tests/integration $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/integration -n $(INTEGRATION_WORKERS) $(PYTEST_ARGS)
 
 # The simulator's request log goes to a file so the playbook's output stays readable.
 demo: venv link
@@ -127,6 +162,16 @@ demo: venv link
 build: venv
 	@mkdir -p $(DIST)
 	$(BIN)/ansible-galaxy collection build --force --output-path $(DIST) .
+
+# The context to build the execution environment image from (docs/awx.md): this checkout's
+# collection tarball under the version-free name execution-environment.yml expects, then
+# `ansible-builder create` (no container engine needed). Build the image with
+# `podman build -t trackops-toggl-ee .build/ee/context` (or docker build).
+ee-context: build
+	@rm -rf $(EE_DIR) && mkdir -p $(EE_DIR)
+	cp $(DIST)/trackops-toggl-$(COLLECTION_VERSION).tar.gz $(EE_DIR)/trackops-toggl.tar.gz
+	$(BIN)/ansible-builder create --file execution-environment.yml --context $(EE_DIR)/context \
+	    --output-filename Containerfile
 
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache .ruff_cache .hypothesis

@@ -245,10 +245,14 @@ class TogglClient:
     def _error(self, method, path, response, what, service):
         status = response.status_code
         api_message = _error_message(response)
-        if status in (401, 403):
+        if status == 401:
             return TogglApiError(
                 method, path, status, api_message, summary="authentication failed: " + service.credential_hint
             )
+        if status == 403:
+            # Toggl answers 403 both to a wrong token and to a valid one without the rights.
+            summary = "authentication failed: %s, or give its user access to this" % service.credential_hint
+            return TogglApiError(method, path, status, api_message, summary=summary)
         if status == 402:
             if _int_header(response, QUOTA_REMAINING_HEADER) == 0:
                 resets = _int_header(response, QUOTA_RESETS_HEADER)

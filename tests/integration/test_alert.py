@@ -182,7 +182,7 @@ def test_the_apis_documented_refusals_name_the_option(simulator, run_playbook):
         "receiver_users: Toggl refused a receiver of [5] " + post % "receiver type out of range"
     )
     assert messages["not a workspace admin"] == (
-        "authentication failed: check api_token (env TOGGL_API_TOKEN) "
+        "authentication failed: check api_token (env TOGGL_API_TOKEN), or give its user access to this "
         "(HTTP 403 from POST /workspaces/100/alerts: User does not have access to this resource.)"
     )
     assert [entry["status"] for entry in writes_in(log)] == [400] * (len(cases) - 1) + [403]

@@ -263,7 +263,7 @@ def test_unknown_targets_fail_and_write_nothing(simulator, run_playbook):
         "Toggl API error, HTTP 400 from GET /workspaces/4242/rates/workspace/4242: Invalid workspace ID"
     )
     assert messages["not a workspace admin"] == (
-        "authentication failed: check api_token (env TOGGL_API_TOKEN) "
+        "authentication failed: check api_token (env TOGGL_API_TOKEN), or give its user access to this "
         "(HTTP 403 from POST /workspaces/100/rates: User cannot access billable rate(s).)"
     )
     assert messages["unknown email"] == "user 'nobody@example.com' not found in workspace 100"

@@ -189,7 +189,7 @@ def test_refusals(simulator, run_playbook):
         "Toggl API error, HTTP 400 from POST /workspaces/100/track_reminders: User 5 is not a member of the workspace"
     )
     assert messages["not a workspace admin"] == (
-        "authentication failed: check api_token (env TOGGL_API_TOKEN) "
+        "authentication failed: check api_token (env TOGGL_API_TOKEN), or give its user access to this "
         "(HTTP 403 from POST /workspaces/100/track_reminders: User does not have access to this resource.)"
     )
     assert messages["unknown workspace"] == (

@@ -200,3 +200,13 @@ def test_ca_path_enables_verification_even_if_validate_certs_false(tmp_path):
     assert client.session.verify == str(bundle)
     assert TogglClient(api_token="t", validate_certs=False).session.verify is False
     assert TogglClient(api_token="t").session.verify is True
+
+
+def test_403_also_says_the_user_may_lack_access(server):
+    server.reply(403, '"User does not have access to this resource."')
+    with pytest.raises(TogglApiError) as caught:
+        make_client(server).get("/workspaces/4")
+    assert str(caught.value) == (
+        "authentication failed: check api_token (env TOGGL_API_TOKEN), or give its user access to this "
+        "(HTTP 403 from GET /workspaces/4: User does not have access to this resource.)"
+    )

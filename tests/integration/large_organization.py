@@ -126,11 +126,12 @@ def large_organization_seed(members=1000):
     return {"users": users, "organizations": [organization]}
 
 
-def onboarding_people(members=1000):
-    """The onboarding role's input that matches the seed: every member who is not deactivated,
-    with their organization admin flag, direct workspaces (role and rates) and groups."""
+def onboarding_people(members=1000, user_ids=None):
+    """The onboarding role's input that matches the seed: every member (or those of ``user_ids``)
+    who is not deactivated, with their organization admin flag, direct workspaces (role and
+    rates) and groups."""
     people = []
-    for user_id in range(1, members + 1):
+    for user_id in user_ids or range(1, members + 1):
         if status_of(user_id) == "inactive":
             continue  # offboarded: the onboarding role would reactivate them
         workspaces = []

@@ -1,0 +1,80 @@
+# Copyright: (c) 2026, trackops.toggl contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+import csv
+import io
+from collections.abc import Mapping
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.trackops.toggl.plugins.plugin_utils.reports import ACCESS_REVIEW_COLUMNS, cell_text, is_list
+
+DOCUMENTATION = r"""
+name: access_review_csv
+short_description: Render access review rows as CSV with a header row
+version_added: 0.1.0
+author:
+  - trackops.toggl contributors (@trackops)
+description:
+  - Renders the rows of P(trackops.toggl.access_review_rows#filter) as CSV (RFC 4180, quoted
+    where needed, CRLF line ends), with a header row of the column keys - C(name), C(email),
+    C(user_id), C(organization_role), C(status), C(two_factor), C(groups), C(workspace),
+    C(workspace_role), C(workspace_status), C(via_groups), C(rate), C(labor_cost), C(currency).
+  - Lists are joined with C(; ), booleans are C(yes) or C(no), a missing value is an empty cell.
+  - A text cell that a spreadsheet would run as a formula (starting with C(=), C(+), C(-), C(@), a
+    tab or a carriage return) is prefixed with C('), so a member's name cannot execute anything
+    in the reviewer's spreadsheet.
+positional: _input
+options:
+  _input:
+    description: The rows, as P(trackops.toggl.access_review_rows#filter) returns them.
+    type: list
+    elements: dict
+    required: true
+"""
+
+EXAMPLES = r"""
+- name: Write the access review as CSV
+  ansible.builtin.copy:
+    dest: reports/access-review.csv
+    content: "{{ acme.organization.users | trackops.toggl.access_review_rows | trackops.toggl.access_review_csv }}"
+    mode: "0644"
+"""
+
+RETURN = r"""
+_value:
+  description: The CSV text, the header row first.
+  type: str
+  sample: |
+    name,email,user_id,organization_role,status,two_factor,groups,workspace,workspace_role,workspace_status,via_groups,rate,labor_cost,currency
+    Bob Builder,bob@example.com,3,member,joined,no,,Acme HQ,user,joined,,50,30,
+"""
+
+# What spreadsheets read as the start of a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    text = cell_text(value)
+    # Numbers stay numbers (a negative one is no formula); text and joined lists are guarded.
+    if not isinstance(value, (int, float)) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def access_review_csv(rows):
+    if not is_list(rows):
+        raise AnsibleFilterError("access_review_csv expects the rows of trackops.toggl.access_review_rows")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([column.key for column in ACCESS_REVIEW_COLUMNS])
+    for row in rows:
+        if not isinstance(row, Mapping):
+            raise AnsibleFilterError("access_review_csv expects rows (dicts), got %r" % (row,))
+        writer.writerow([csv_cell(row.get(column.key)) for column in ACCESS_REVIEW_COLUMNS])
+    return buffer.getvalue()
+
+
+class FilterModule:
+    def filters(self):
+        return {"access_review_csv": access_review_csv}

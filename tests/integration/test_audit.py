@@ -1,0 +1,278 @@
+"""playbooks/audit.yml against the simulator: the drift report, its cost, and that it writes
+nothing to Toggl.
+
+The audit runs the workspace_policy and onboarding roles in check mode with diff and turns their
+results into rows (object, field, expected, actual), written as JSON and Markdown. The report is
+the result: the run succeeds with or without drift, unless toggl_audit_fail_on_drift asks it to
+fail on drift (after writing the report).
+"""
+
+import json
+import os
+import stat
+
+import large_organization as big
+from helpers import run_logged, seed, writes_in
+
+PLAYBOOK = "playbooks/audit.yml"
+SUMMARY_TASK = "Show the result of the audit"
+GATE_TASK = "Fail on drift, as asked (toggl_audit_fail_on_drift)"
+API = "/api/v9"
+
+# The info seed with a policy and memberships that differ from it in every kind of object.
+DRIFTING = {
+    "toggl_organization": "Acme",
+    "toggl_workspace_policy_settings": {"only_admins_may_create_projects": True},
+    "toggl_workspace_policy_workspaces": [
+        {
+            "name": "Acme HQ",
+            "settings": {"default_currency": "EUR", "rounding": 1, "rounding_minutes": 15},
+            "rates": [
+                {"level": "workspace", "type": "labor", "amount": 40},
+                {"level": "workspace_user", "user": "bob@example.com", "amount": 55},
+            ],
+            "reminders": [{"users": ["bob@example.com"], "groups": ["Engineering"], "frequency": 1, "threshold": 30}],
+        },
+        {"name": "Acme Labs"},
+        {"name": "Acme New"},
+    ],
+    "toggl_onboarding_people": [
+        {
+            "email": "bob@example.com",
+            "workspaces": [{"name": "Acme HQ", "role": "admin"}, {"name": "Acme Labs", "role": "projectlead"}],
+        },
+        {"email": "newbie@example.com", "workspaces": [{"name": "Acme HQ", "role": "user"}]},
+    ],
+}
+HQ, LABS, NEW = "workspace 'Acme HQ' (id 100)", "workspace 'Acme Labs' (id 101)", "workspace 'Acme New'"
+NEWBIE = "organization_user newbie@example.com"
+DRIFT_ROWS = [
+    (HQ, "rounding", 1, -1),
+    (HQ, "rounding_minutes", 15, 0),
+    (HQ, "only_admins_may_create_projects", True, False),
+    (LABS, "only_admins_may_create_projects", True, False),
+    (NEW, "state", "present", "absent"),
+    (NEW, "name", "Acme New", None),
+    (NEW, "only_admins_may_create_projects", True, None),
+    ("billable rate of workspace user (user id 3) in workspace 100", "amount", 55.0, 50),
+    ("track reminder 500", "frequency", 1, 7),
+    (NEWBIE, "state", "present", "absent"),
+    (NEWBIE, "email", "newbie@example.com", None),
+    (NEWBIE, "status", "invited", None),
+    (NEWBIE, "admin", False, None),
+    (NEWBIE, "inactive", False, None),
+    ("workspace_user bob@example.com in workspace 100 (id 1010)", "role", "admin", "user"),
+]
+
+# The same seed described as it is, through ids and names, every kind of object included.
+MATCHING = {
+    "toggl_organization": 10,
+    "toggl_workspace_policy_workspaces": [
+        {
+            "id": 100,
+            "settings": {"default_currency": "EUR", "rounding": -1},
+            "rates": [
+                {"level": "workspace", "type": "labor", "amount": 40},
+                {"level": "workspace_user", "user": "bob@example.com", "amount": 50},
+            ],
+            "reminders": [{"users": ["bob@example.com"], "groups": ["Engineering"], "frequency": 7, "threshold": 30}],
+            "alerts": [
+                {
+                    "project": "Website",
+                    "source_kind": "project",
+                    "threshold_type": "percentage",
+                    "thresholds": [80, 100],
+                    "receiver_roles": ["admin"],
+                    "receiver_users": ["bob@example.com"],
+                }
+            ],
+        },
+        {"name": "Acme Labs"},
+    ],
+    "toggl_onboarding_people": [
+        {
+            "email": "bob@example.com",
+            "workspaces": [
+                {"name": "Acme HQ", "role": "user", "rate": 50, "labor_cost": 30},
+                {"name": "Acme Labs", "role": "projectlead"},
+            ],
+        },
+        {"email": "alice@example.com", "admin": True, "groups": ["Engineering"], "workspaces": [{"name": "Acme HQ"}]},
+        {"email": "dan@example.com", "workspaces": [{"name": "Acme HQ"}]},
+    ],
+}
+
+
+def rows_of(document):
+    return [(row["object"], row["field"], row["expected"], row["actual"]) for row in document["differences"]]
+
+
+def read_report(directory):
+    json_path, markdown_path = directory / "drift-report.json", directory / "drift-report.md"
+    for path in (json_path, markdown_path):
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
+    return json.loads(json_path.read_text(encoding="utf-8")), markdown_path.read_text(encoding="utf-8")
+
+
+def markdown_rows(markdown):
+    return [line for line in markdown.splitlines() if line.startswith("| ")][2:]
+
+
+def test_drift_is_reported_row_by_row_and_the_gate_fails_after_writing_it(simulator, run_playbook, tmp_path):
+    simulator.reset(seed("info"))
+    reports = tmp_path / "reports"
+    state_before = simulator.state()
+    run, log = run_logged(
+        simulator,
+        run_playbook,
+        PLAYBOOK,
+        extra_vars=dict(DRIFTING, toggl_report_dir=str(reports), toggl_audit_fail_on_drift=True),
+        check=True,
+    )
+    # Only reads, and Toggl is as it was.
+    assert log and writes_in(log) == []
+    state_after = simulator.state()
+    for state in (state_before, state_after):
+        state.pop("_simulator")  # its clock
+    assert state_after == state_before
+
+    document, markdown = read_report(reports)
+    assert rows_of(document) == DRIFT_ROWS
+    summary = "Drift: 15 differences in 7 of 10 objects compared."
+    assert {
+        key: document[key] for key in ("organization", "check_mode", "drift", "summary", "compared", "drifted")
+    } == {
+        "organization": "Acme",
+        "check_mode": True,
+        "drift": True,
+        "summary": summary,
+        "compared": 10,
+        "drifted": 7,
+    }
+    assert list(document) == [
+        "organization",
+        "generated_at",
+        "check_mode",
+        "drift",
+        "summary",
+        "compared",
+        "drifted",
+        "differences",
+    ]
+    assert markdown.startswith(
+        "# Toggl drift report: Acme\n\n**%s** Generated %s" % (summary, document["generated_at"])
+    )
+    assert markdown_rows(markdown)[0] == "| workspace 'Acme HQ' (id 100) | rounding | 1 | -1 |"
+    assert markdown_rows(markdown)[-1] == (
+        "| workspace\\_user bob@example.com in workspace 100 (id 1010) | role | admin | user |"
+    )
+    assert len(markdown_rows(markdown)) == 15
+
+    assert run.task(SUMMARY_TASK)["result"]["msg"] == [
+        summary,
+        str(reports / "drift-report.json"),
+        str(reports / "drift-report.md"),
+    ]
+    # The gate: the run fails on drift when asked, with the summary, after the report exists.
+    assert run.rc == 2
+    gate = run.task(GATE_TASK)
+    assert gate["status"] == "failed"
+    assert gate["result"]["msg"] == "%s See %s/drift-report.md" % (summary, reports)
+
+
+def test_without_drift_the_report_says_so_and_the_gate_passes(simulator, run_playbook, tmp_path):
+    simulator.reset(seed("info"))
+    reports = tmp_path / "reports"
+    run, log = run_logged(
+        simulator,
+        run_playbook,
+        PLAYBOOK,
+        extra_vars=dict(MATCHING, toggl_report_dir=str(reports), toggl_audit_fail_on_drift=True),
+        check=True,
+        diff=True,
+    )
+    assert run.rc == 0, run
+    assert writes_in(log) == []
+    assert run.task(GATE_TASK)["status"] == "skipped"
+    document, markdown = read_report(reports)
+    assert (document["organization"], document["drift"], document["differences"]) == (10, False, [])
+    assert document["summary"] == "No drift in 13 objects compared." == run.task(SUMMARY_TASK)["result"]["msg"][0]
+    assert markdown.startswith("# Toggl drift report: organization 10\n\n**No drift in 13 objects compared.**")
+    assert markdown_rows(markdown) == ["| no drift | | | |"]
+
+
+def test_without_check_mode_it_stops_before_any_request(simulator, run_playbook, tmp_path):
+    simulator.reset(seed("info"))
+    reports = tmp_path / "reports"
+    run, log = run_logged(simulator, run_playbook, PLAYBOOK, extra_vars=dict(DRIFTING, toggl_report_dir=str(reports)))
+    assert run.rc == 2
+    failed = run.task("Check that the audit runs in check mode")
+    assert failed["status"] == "failed"
+    assert failed["result"]["msg"].startswith("Run the audit with --check:")
+    assert log == []
+    assert not reports.exists()
+
+
+def test_a_1000_member_audit_costs_twenty_reads(simulator, run_playbook, tmp_path):
+    simulator.reset(big.large_organization_seed(1000))
+    # The owner and every tenth member: the reads are one per collection whatever the list's
+    # length (all 973 active members cost the same 20 requests, and three times the run time).
+    people = big.onboarding_people(1000, user_ids=[1, *range(10, 1001, 10)])
+    by_email = {person["email"]: person for person in people}
+    by_email["person0020@example.com"]["workspaces"][0]["rate"] = 50  # 46 in Toggl
+    by_email["person0030@example.com"]["workspaces"][1]["role"] = "user"  # projectlead in Toggl
+    people.append({"email": "newcomer@example.com", "workspaces": [{"name": "Acme HQ"}], "groups": ["Engineering"]})
+    reports = tmp_path / "reports"
+    run, log = run_logged(
+        simulator,
+        run_playbook,
+        PLAYBOOK,
+        extra_vars={
+            "toggl_organization": big.ORGANIZATION,
+            "toggl_workspace_policy_workspaces": [
+                {"name": "Acme HQ", "settings": {"rounding": 1, "rounding_minutes": 15}},
+                {"name": "Acme Labs", "settings": {"only_admins_may_create_projects": False}},
+                {"name": "Acme Research"},
+            ],
+            "toggl_onboarding_people": people,
+            "toggl_report_dir": str(reports),
+        },
+        check=True,
+    )
+    assert run.rc == 0, run
+    org = API + "/organizations/10"
+    members = [("GET", org + "/users", {"page": str(page), "per_page": "200"}) for page in range(1, 6)]
+    assert [(entry["method"], entry["path"], entry["query"]) for entry in log] == [
+        # workspace_policy: the organization name once, each workspace name once
+        ("GET", API + "/me/organizations", {}),
+        ("GET", API + "/me/workspaces", {}),
+        ("GET", API + "/me/workspaces", {}),
+        ("GET", API + "/me/workspaces", {}),
+        # onboarding: the members and groups (the plan), then the bulk tasks' own reads
+        ("GET", API + "/me/organizations", {}),
+        *members,
+        ("GET", org + "/groups", {}),
+        *members,
+        ("GET", org + "/workspaces/100/workspace_users", {}),
+        ("GET", org, {}),
+        ("GET", org + "/workspaces/101/workspace_users", {}),
+        ("GET", org + "/workspaces/102/workspace_users", {}),
+    ]
+    document, _markdown = read_report(reports)
+    newcomer = "organization_user newcomer@example.com"
+    assert rows_of(document) == [
+        ("workspace 'Acme HQ' (id 100)", "rounding_minutes", 15, 0),
+        (newcomer, "state", "present", "absent"),
+        (newcomer, "email", "newcomer@example.com", None),
+        (newcomer, "status", "invited", None),
+        (newcomer, "admin", False, None),
+        (newcomer, "inactive", False, None),
+        ("workspace_user person0020@example.com in workspace 100 (id 2024)", "rate", 50.0, 46),
+        ("workspace_user person0030@example.com in workspace 101 (id 3311)", "role", "user", "projectlead"),
+    ]
+    # Every object was compared: the 3 workspaces' settings, each person's organization membership,
+    # and each member's direct workspace memberships (a newcomer's wait for the real invitation).
+    memberships = sum(len(person["workspaces"]) for person in people if person["email"] != "newcomer@example.com")
+    compared = 3 + len(people) + memberships
+    assert (document["compared"], document["drifted"]) == (compared, 4)
+    assert run.task(SUMMARY_TASK)["result"]["msg"][0] == "Drift: 8 differences in 4 of %d objects compared." % compared

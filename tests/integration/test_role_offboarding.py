@@ -1,0 +1,226 @@
+"""The offboarding role through playbooks/offboard.yml against the simulator: deactivation (the
+default) and removal in their ordered steps with the per-person report, and the refusals of the
+organization owner and the token's own user before any write."""
+
+import pytest
+import yaml
+from helpers import api_get, by_method, changed_tasks, role_cycle, run_logged, seed, writes_in
+
+ROLE = "trackops.toggl.offboarding : "
+PREFLIGHT = ROLE + "Refuse to offboard the token's own user, before any write"
+GROUPS = ROLE + "Take the people out of every group they are in, keeping the other members"
+DEACTIVATE = ROLE + "Deactivate the people in the organization, so in every workspace (one bulk task)"
+WORKSPACES = ROLE + "Remove the people from every workspace (one bulk task per workspace)"
+REMOVE = ROLE + "Remove the people from the organization (one bulk task)"
+FACTS = ROLE + "Expose the results of the offboarding tasks and the report"
+SUMMARY = ROLE + "Report per person what was done"
+
+
+@pytest.fixture(autouse=True)
+def fresh_state(simulator):
+    simulator.reset(seed("roles"))
+
+
+def org_users(simulator):
+    return {user["email"]: user for user in api_get(simulator, "/organizations/10/users")}
+
+
+def workspace_emails(simulator, workspace):
+    return sorted(row["email"] for row in api_get(simulator, "/workspaces/%d/workspace_users" % workspace))
+
+
+def group_members(simulator):
+    emails = {user["user_id"]: user["email"] for user in api_get(simulator, "/organizations/10/users")}
+    return {
+        group["name"]: sorted(emails.get(member["user_id"], member["user_id"]) for member in group["users"] or [])
+        for group in api_get(simulator, "/organizations/10/groups")
+    }
+
+
+def facts(run):
+    return run.task(FACTS)["result"]["ansible_facts"]
+
+
+def summary(run):
+    return [item["msg"] for item in run.task(SUMMARY)["result"]["results"]]
+
+
+def person(email, status, member=True, **done):
+    entry = {
+        "email": email,
+        "member": member,
+        "status": status,
+        "groups_removed": [],
+        "workspaces_deactivated": [],
+        "workspaces_removed": [],
+        "organization_deactivated": False,
+        "organization_removed": False,
+    }
+    entry.update(done)
+    return entry
+
+
+def test_deactivate_in_order_with_a_report(simulator, run_playbook):
+    extra = {
+        "toggl_organization": "Acme",
+        # carol: in Engineering (which gives her Acme Labs) and in Acme HQ; dan: a pending invitation;
+        # eve: already deactivated; nobody: not a member.
+        "toggl_offboarding_people": ["Carol@example.com", "dan@example.com", "eve@example.com", "nobody@example.com"],
+    }
+    cycle = role_cycle(simulator, run_playbook, "playbooks/offboard.yml", extra, late_check=False)
+
+    assert changed_tasks(cycle["check"]) == [GROUPS, DEACTIVATE]
+    first = cycle["first"]
+    assert changed_tasks(first) == [GROUPS, DEACTIVATE]
+    expected = [
+        person(
+            "Carol@example.com",
+            "joined",
+            groups_removed=["Engineering"],
+            workspaces_deactivated=["Acme HQ", "Acme Labs"],
+            organization_deactivated=True,
+        ),
+        person("dan@example.com", "invited", workspaces_deactivated=["Acme HQ"], organization_deactivated=True),
+        person("eve@example.com", "inactive"),
+        person("nobody@example.com", "absent", member=False),
+    ]
+    assert facts(cycle["check"])["toggl_offboarding_report"] == expected
+    assert facts(first)["toggl_offboarding_report"] == expected
+    assert summary(first) == [
+        (
+            "Carol@example.com: taken out of group(s) Engineering; deactivated in the organization, so in "
+            "workspace(s) Acme HQ, Acme Labs"
+        ),
+        "dan@example.com: deactivated in the organization, so in workspace(s) Acme HQ",
+        "eve@example.com: nothing left to do",
+        "nobody@example.com: not a member of the organization",
+    ]
+    # Ordered: the check that refuses the token's user, the group, then one bulk deactivation.
+    writes = [(e["method"], e["path"].replace("/api/v9", ""), e["body"]) for e in writes_in(cycle["first_log"])]
+    assert writes == [
+        ("PATCH", "/organizations/10/groups/300", [{"op": "remove", "path": "/users", "value": [4]}]),
+        ("PUT", "/organizations/10/users/1004", {"inactive": True}),
+        ("PUT", "/organizations/10/users/1005", {"inactive": True}),
+    ]
+    assert [(e["method"], e["path"].replace("/api/v9", "")) for e in cycle["first_log"] if e["method"] == "GET"] == [
+        ("GET", "/me/organizations"),  # the role's one read: name, members, groups
+        ("GET", "/organizations/10/users"),
+        ("GET", "/organizations/10/groups"),
+        ("GET", "/organizations/10/users"),  # the check-mode task that refuses the token's user
+        ("GET", "/me"),
+        ("GET", "/organizations/10/groups"),  # the group task (an exact list checks for the token's user)
+        ("GET", "/organizations/10/users"),
+        ("GET", "/me"),
+        ("GET", "/organizations/10/users"),  # the deactivation
+        ("GET", "/me"),
+    ]
+    # Rerun: the organization read, and dan's pending invitation, which the list cannot show as
+    # deactivated, checked by the organization task (no write); nothing reported as done.
+    assert by_method(cycle["rerun_log"]) == {"GET": 4, "total": 4}
+    assert facts(cycle["rerun"])["toggl_offboarding_report"] == [
+        person("Carol@example.com", "inactive"),
+        person("dan@example.com", "invited"),
+        person("eve@example.com", "inactive"),
+        person("nobody@example.com", "absent", member=False),
+    ]
+
+    members = org_users(simulator)
+    assert members["carol@example.com"]["inactive"] is True and members["dan@example.com"]["inactive"] is True
+    assert group_members(simulator)["Engineering"] == ["bob@example.com"]
+    hq = {row["email"]: row for row in api_get(simulator, "/workspaces/100/workspace_users")}
+    assert hq["carol@example.com"]["inactive"] is True  # time entries kept: still there, deactivated
+    results = facts(first)["toggl_offboarding_results"]
+    assert [bool(result.get("changed")) for result in results] == [True, True, False]  # group, deactivation, removal
+    assert results[2]["skipped"] is True
+
+
+def test_remove_from_groups_workspaces_and_organization(simulator, run_playbook):
+    extra = {
+        "toggl_organization": 10,
+        "toggl_offboarding_mode": "remove",
+        "toggl_offboarding_people": ["bob@example.com", "carol@example.com"],
+    }
+    cycle = role_cycle(simulator, run_playbook, "playbooks/offboard.yml", extra, late_check=False)
+
+    assert changed_tasks(cycle["check"]) == [GROUPS, WORKSPACES, REMOVE]
+    # In check mode a workspace reached through a group (Engineering gives Acme Labs) is left to
+    # the group step: the member list cannot tell whether bob is also a direct member there.
+    check_workspaces = cycle["check"].task(WORKSPACES)["result"]["results"]
+    assert [(r["item"]["name"], [u["user"] for u in r["item"]["users"]]) for r in check_workspaces] == [
+        ("Acme HQ", ["bob@example.com", "carol@example.com"]),
+    ]
+    writes = [(e["method"], e["path"].replace("/api/v9", ""), e["body"]) for e in writes_in(cycle["first_log"])]
+    assert writes == [
+        ("PATCH", "/organizations/10/groups/300", [{"op": "remove", "path": "/users", "value": [3, 4]}]),
+        ("PATCH", "/organizations/10/workspaces/100/workspace_users", {"delete": [2003, 2004]}),
+        ("PATCH", "/organizations/10/workspaces/101/workspace_users", {"delete": [2103]}),
+        ("PATCH", "/organizations/10/users", {"delete": [1003, 1004]}),
+    ]
+    assert by_method(cycle["rerun_log"]) == {"GET": 2, "total": 2}
+    removed = {"organization_removed": True, "groups_removed": ["Engineering"]}
+    assert facts(cycle["first"])["toggl_offboarding_report"] == [
+        person("bob@example.com", "joined", workspaces_removed=["Acme HQ", "Acme Labs"], **removed),
+        person("carol@example.com", "joined", workspaces_removed=["Acme HQ", "Acme Labs"], **removed),
+    ]
+    assert facts(cycle["rerun"])["toggl_offboarding_report"] == [
+        person("bob@example.com", "absent", member=False),
+        person("carol@example.com", "absent", member=False),
+    ]
+    members = org_users(simulator)
+    assert "bob@example.com" not in members and "carol@example.com" not in members
+    assert workspace_emails(simulator, 100) == [
+        "alice@example.com",
+        "dan@example.com",
+        "eve@example.com",
+        "owner@example.com",
+    ]
+    assert workspace_emails(simulator, 101) == ["owner@example.com"]
+    assert group_members(simulator)["Engineering"] == []
+
+
+def refusal_playbook(cases):
+    tasks = []
+    for name, token, people in cases:
+        tasks.append(
+            {
+                "name": "Case " + name,
+                "module_defaults": {"group/trackops.toggl.toggl": {"api_token": token}},
+                "block": [
+                    {
+                        "name": "Offboard (%s)" % name,
+                        "ansible.builtin.include_role": {"name": "trackops.toggl.offboarding"},
+                        "vars": {"toggl_organization": 10, "toggl_offboarding_people": people},
+                    }
+                ],
+                "rescue": [
+                    {
+                        "name": "Record the failure (%s)" % name,
+                        "ansible.builtin.set_fact": {
+                            "failures": "{{ failures | default({}) | combine({%r: ansible_failed_result.msg}) }}" % name
+                        },
+                    }
+                ],
+            }
+        )
+    tasks.append({"name": "Failures", "ansible.builtin.debug": {"var": "failures"}})
+    return yaml.safe_dump([{"name": "refusals", "hosts": "localhost", "gather_facts": False, "tasks": tasks}])
+
+
+def test_owner_and_token_user_are_refused_before_any_write(simulator, run_playbook):
+    cases = [
+        ("owner", "tok-owner", ["bob@example.com", "OWNER@example.com"]),
+        # alice's own token: she is in the Support group, so the group step would write first.
+        ("token user", "tok-alice", ["carol@example.com", "alice@example.com"]),
+    ]
+    run, log = run_logged(simulator, run_playbook, refusal_playbook(cases))
+    assert run.rc == 0, run
+    assert writes_in(log) == []
+    failures = run.task("Failures")["result"]["failures"]
+    assert failures == {
+        "owner": "toggl_offboarding_people: refusing to offboard OWNER@example.com: the organization owner is "
+        "never deactivated or removed. Nothing was written.",
+        "token user": "user: refusing to deactivate alice@example.com: alice@example.com is the user the API token "
+        "belongs to; use another admin's token",
+    }
+    assert run.task("Offboard (token user)")["status"] == "ok"
+    assert [e["path"] for e in log if e["path"] == "/api/v9/me"] == ["/api/v9/me"]

@@ -2,13 +2,15 @@
 # is installed into .venv by `make venv`, which every other target depends on.
 #
 #   make venv         .venv with requirements.txt + test-requirements.txt (re-run when they change)
-#   make test         lint, sanity, unit and integration, stopping at the first failure
+#   make test         lint, sanity, unit, integration and browser, stopping at the first failure
 #   make lint         ruff + ansible-lint (production profile, offline) + changelog-lint
 #   make changelog-lint  antsibull-changelog lint of changelogs/fragments and changelog.yaml
 #   make sanity       ansible-test sanity on a copy of the collection (.build/sanity/...)
 #   make unit         pytest tests/unit
 #   make integration  pytest tests/integration (real ansible-playbook runs against the simulator)
-#   make demo         playbooks/demo.yml against a simulator started for the run
+#   make browser      pytest tests/browser (the access review page in headless Chromium; needs browser-deps)
+#   make browser-deps Debian's chromium and chromium-driver, installed with apt-get when missing
+#   make demo         onboard.yml, then audit.yml and access_review.yml, against one simulator (reports: .build/reports)
 #   make collection   prepare .build/collections (link) and .build/sanity (copy) trees
 #   make build        ansible-galaxy collection build into .build/dist
 #   make docs         module and role pages into docs/collection (antsibull-docs); `make docs-check`
@@ -84,7 +86,7 @@ collection: venv link
 
 test: venv
 	@start=$$(date +%s); \
-	for target in lint sanity unit integration; do \
+	for target in lint sanity unit integration browser; do \
 	    echo "=== make $$target ==="; \
 	    step=$$(date +%s); \
 	    if ! $(MAKE) $$target; then \
@@ -93,7 +95,7 @@ test: venv
 	    fi; \
 	    echo "=== make $$target passed in $$(( $$(date +%s) - step ))s ==="; \
 	done; \
-	echo "=== make test passed in $$(( $$(date +%s) - start ))s (lint, sanity, unit, integration) ==="
+	echo "=== make test passed in $$(( $$(date +%s) - start ))s (lint, sanity, unit, integration, browser) ==="
 
 lint: venv link
 	$(BIN)/ruff check .
@@ -150,11 +152,40 @@ INTEGRATION_WORKERS ?= 2
 integration: venv link
 	$(BIN)/python -m pytest tests/integration -n $(INTEGRATION_WORKERS) $(PYTEST_ARGS)
 
-# The simulator's request log goes to a file so the playbook's output stays readable.
+# The access review page in a real browser: Debian's headless Chromium, driven through Debian's
+# chromedriver (the same source package, so their versions match; nothing is downloaded).
+.PHONY: browser browser-deps
+CHROMIUM := /usr/bin/chromium
+CHROMEDRIVER := /usr/bin/chromedriver
+browser: venv link browser-deps
+	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
+# Installs only what is missing (with a font, so the page lays out the same on a bare machine);
+# apt-get needs root (CI runs as root), or sudo.
+browser-deps:
+	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(CHROMEDRIVER) ]; then \
+	    sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	    echo "Installing chromium and chromium-driver with apt-get (log: $(BUILD)/apt-browser.log) ..."; \
+	    mkdir -p $(BUILD); \
+	    { $$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends \
+	        chromium chromium-driver fonts-liberation; } > $(BUILD)/apt-browser.log 2>&1 \
+	    || { tail -n 40 $(BUILD)/apt-browser.log; exit 1; }; \
+	fi
+
+# One simulator for the whole story: onboard the example people, audit them (check mode: no
+# drift right after onboarding), then the access review. The simulator's request log goes to a
+# file so the playbooks' output stays readable.
+DEMO_VARS := playbooks/vars/onboarding.example.yml
+DEMO_REPORTS := $(BUILD)/reports
+DEMO_PLAYBOOK := $(BIN)/ansible-playbook -i playbooks/inventory.yml -e @$(DEMO_VARS)
 demo: venv link
 	@mkdir -p $(BUILD)
 	$(BIN)/python tests/simulator/with_simulator.py --sim-log $(BUILD)/demo-simulator.log -- \
-	    $(BIN)/ansible-playbook -i playbooks/inventory.yml playbooks/demo.yml
+	    bash -c 'set -e; $(DEMO_PLAYBOOK) playbooks/onboard.yml; \
+	        $(DEMO_PLAYBOOK) --check playbooks/audit.yml -e toggl_report_dir=$(DEMO_REPORTS); \
+	        $(DEMO_PLAYBOOK) playbooks/access_review.yml -e toggl_report_dir=$(DEMO_REPORTS)'
+	@echo "Drift report:  $(DEMO_REPORTS)/drift-report.md (and .json)"
+	@echo "Access review: $(DEMO_REPORTS)/access-review.html (open it in a browser) and access-review.csv"
 	@echo "Simulator request log: $(BUILD)/demo-simulator.log"
 
 # --- artifacts -------------------------------------------------------------------------------

@@ -162,3 +162,42 @@ def failure_of(run, name):
 def requests_of(log):
     """(method, path without /api/v9, query or None) of each logged request."""
     return [(entry["method"], entry["path"].replace("/api/v9", "", 1), entry["query"] or None) for entry in log]
+
+
+def by_method(log):
+    """Requests counted by HTTP method, plus ``total``, as the modules' ``api_requests``."""
+    counts = {}
+    for entry in log:
+        counts[entry["method"]] = counts.get(entry["method"], 0) + 1
+    counts["total"] = len(log)
+    return counts
+
+
+def changed_tasks(run):
+    """Names of the tasks (loops as one) that reported a change."""
+    return [task["task"] for task in run.tasks if task["status"] == "changed"]
+
+
+def role_cycle(simulator, run_playbook, playbook, extra_vars=None, allow_warnings=False, late_check=True):
+    """converge_cycle for a playbook of roles: check mode (+diff) writes nothing, the first run
+    succeeds, a rerun changes nothing and writes nothing, check mode after it (unless
+    ``late_check=False``, where the rerun already shows that nothing is left to plan) predicts no
+    change. Returns each run with its request log; what changes is the test's to assert."""
+    runs = {}
+    steps = [
+        ("check", {"check": True, "diff": True}),
+        ("first", {"diff": True}),
+        ("rerun", {"diff": True}),
+        ("late_check", {"check": True, "diff": True}),
+    ]
+    for step, options in steps if late_check else steps[:3]:
+        run, log = run_logged(
+            simulator, run_playbook, playbook, extra_vars=extra_vars, allow_warnings=allow_warnings, **options
+        )
+        assert run.rc == 0, "%s run failed:\n%s" % (step, run)
+        if options.get("check") or step == "rerun":
+            assert writes_in(log) == [], "%s run wrote: %s" % (step, writes_in(log))
+        if step in ("rerun", "late_check"):
+            assert changed_tasks(run) == [], "%s run changed %s" % (step, changed_tasks(run))
+        runs[step], runs[step + "_log"] = run, log
+    return runs

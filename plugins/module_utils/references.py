@@ -8,7 +8,7 @@ draw on the 30 requests/hour user-level quota, so nothing is resolved that the t
 not need. A name that matches no object or more than one fails with its name.
 """
 
-from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglReferenceError
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglReferenceError, TogglValidationError
 
 
 def is_id(ref):
@@ -18,6 +18,14 @@ def is_id(ref):
     if isinstance(ref, int):
         return True
     return isinstance(ref, str) and ref.strip().isdigit()
+
+
+def check_workspace_reference(params):
+    """Local check, before any request: a workspace is given, and by name only with its organization."""
+    if not params.get("workspace"):
+        raise TogglValidationError("workspace", "is required")
+    if not is_id(params["workspace"]) and not params.get("organization"):
+        raise TogglValidationError("organization", "is required when the workspace is given by name")
 
 
 def pick_one(kind, wanted, candidates, described_by="named"):

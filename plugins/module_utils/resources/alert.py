@@ -20,7 +20,7 @@ from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglReferenceError,
     TogglValidationError,
 )
-from ansible_collections.trackops.toggl.plugins.module_utils.references import is_id, require
+from ansible_collections.trackops.toggl.plugins.module_utils.references import check_workspace_reference, is_id, require
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource, same_set
 
 IDENTITY = ("project", "source_kind", "threshold_type")
@@ -97,10 +97,7 @@ class Alert(Resource):
     def validate(self):
         super().validate()
         p = self.params
-        if not p.get("workspace"):
-            raise TogglValidationError("workspace", "is required")
-        if not is_id(p["workspace"]) and not p.get("organization"):
-            raise TogglValidationError("organization", "is required when the workspace is given by name")
+        check_workspace_reference(p)
         if not self.by_id:
             for option in ("source_kind", "threshold_type"):
                 if not (p.get(option) or "").strip():

@@ -20,7 +20,7 @@ import re
 from datetime import datetime, timezone
 
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglReferenceError, TogglValidationError
-from ansible_collections.trackops.toggl.plugins.module_utils.references import is_id, require
+from ansible_collections.trackops.toggl.plugins.module_utils.references import check_workspace_reference, is_id, require
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource
 
 LEVELS = ("workspace", "workspace_user", "project", "project_user", "task")
@@ -129,10 +129,7 @@ class Rate(Resource):
     def validate(self):
         super().validate()
         p = self.params
-        if not p.get("workspace"):
-            raise TogglValidationError("workspace", "is required")
-        if not is_id(p["workspace"]) and not p.get("organization"):
-            raise TogglValidationError("organization", "is required when the workspace is given by name")
+        check_workspace_reference(p)
         if p.get("amount") is None:
             raise TogglValidationError("amount", "is required")
         if not p["amount"] > 0:

@@ -15,7 +15,7 @@ pages; the Swagger's TrackReminder and its POST/PUT payloads have them.
 """
 
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglReferenceError, TogglValidationError
-from ansible_collections.trackops.toggl.plugins.module_utils.references import is_id, require
+from ansible_collections.trackops.toggl.plugins.module_utils.references import check_workspace_reference, is_id, require
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource, same_set
 
 FREQUENCIES = (1, 7)
@@ -52,10 +52,7 @@ class TrackReminder(Resource):
     def validate(self):
         super().validate()
         p = self.params
-        if not p.get("workspace"):
-            raise TogglValidationError("workspace", "is required")
-        if not is_id(p["workspace"]) and not p.get("organization"):
-            raise TogglValidationError("organization", "is required when the workspace is given by name")
+        check_workspace_reference(p)
         if p.get("frequency") is not None and p["frequency"] not in FREQUENCIES:
             raise TogglValidationError("frequency", "must be 1 (daily) or 7 (weekly), got %s" % p["frequency"])
         if p.get("threshold") is not None and not p["threshold"] > 0:

@@ -95,3 +95,23 @@ attributes:
       - trackops.toggl.toggl
     description: Use C(group/trackops.toggl.toggl) in C(module_defaults) to set the shared options once.
 """
+
+    # Support attributes of the read-only *_info modules.
+    INFO_ATTRIBUTES = r"""
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads, so it runs the same in check mode.
+  diff_mode:
+    support: none
+    description: The module changes nothing, so there is no diff.
+  platform:
+    support: full
+    platforms: toggl
+    description: Talks to the Toggl API from the controller.
+  action_group:
+    support: full
+    membership:
+      - trackops.toggl.toggl
+    description: Use C(group/trackops.toggl.toggl) in C(module_defaults) to set the shared options once.
+"""

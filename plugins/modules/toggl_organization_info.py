@@ -47,22 +47,7 @@ options:
     default: [details]
 extends_documentation_fragment:
   - trackops.toggl.toggl
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads, so it runs the same in check mode.
-  diff_mode:
-    support: none
-    description: The module changes nothing, so there is no diff.
-  platform:
-    support: full
-    platforms: toggl
-    description: Talks to the Toggl API from the controller.
-  action_group:
-    support: full
-    membership:
-      - trackops.toggl.toggl
-    description: Use C(group/trackops.toggl.toggl) in C(module_defaults) to set the shared options once.
+  - trackops.toggl.toggl.info_attributes
 seealso:
   - module: trackops.toggl.toggl_workspace_info
   - module: trackops.toggl.toggl_organization

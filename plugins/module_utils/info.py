@@ -7,6 +7,9 @@ is what a task costs. The identity (the organization or workspace itself) costs 
 given by id; a name is resolved through ``/me/...`` (the 30 requests/hour user quota), and
 the object that resolution returns is reused where a subset would read it again.
 
+Focus subsets (``focus_*``) read the Toggl Focus API with its own key. They are gathered only
+when named: ``all`` stays what the Track key alone can read, at the Track cost.
+
 Members are reshaped for access reviews (who has which access and in which state): every
 member carries ``status`` (``joined``, ``invited``, ``inactive``) from the one derivation in
 ``references.membership_status``. Other subsets return the API's objects without secrets.
@@ -15,6 +18,7 @@ member carries ``status`` (``joined``, ``invited``, ``inactive``) from the one d
 from ansible_collections.trackops.toggl.plugins.module_utils.engine import scrub
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglApiError,
+    TogglConfigError,
     TogglReferenceError,
     TogglValidationError,
 )
@@ -22,16 +26,19 @@ from ansible_collections.trackops.toggl.plugins.module_utils.references import i
 
 ALL = "all"
 EXCLUDE = "!"
+# Focus lists are read at this page size: one request per 200 teams or users.
+FOCUS_PER_PAGE = 200
 
 
-def select_subsets(requested, valid, option="gather_subset"):
+def select_subsets(requested, valid, option="gather_subset", named_only=()):
     """The subsets to gather, in ``valid`` order, following Ansible's ``gather_subset`` rules.
 
     ``all`` adds every subset, ``!name`` excludes one and ``!all`` every one; with exclusions
     only, the rest of ``all`` is gathered; a subset named explicitly wins over an exclusion
     (``[!all, users]`` is users alone). Unlike ``setup``, an unknown exclusion fails too: a
     typo must not silently gather (and pay for) everything else, and an empty list fails
-    instead of meaning ``all``.
+    instead of meaning ``all``. Subsets in ``named_only`` are gathered only when named (``all``
+    and exclusions-only leave them out).
     """
     if not requested:
         raise TogglValidationError(option, "is empty; name the subsets to gather, %s, or !all for none" % ALL)
@@ -42,13 +49,14 @@ def select_subsets(requested, valid, option="gather_subset"):
         name = word[len(EXCLUDE) :].strip() if exclude else word
         if name == ALL:
             names = set(valid)
-        elif name in valid:
+        elif name in valid or name in named_only:
             names = {name}
         else:
+            only_named = "; named only, not part of %s: %s" % (ALL, ", ".join(named_only)) if named_only else ""
             raise TogglValidationError(
                 option,
-                "unknown subset %r; choose from %s (prefix one with %s to exclude it)"
-                % (entry, ", ".join((ALL,) + tuple(valid)), EXCLUDE),
+                "unknown subset %r; choose from %s (prefix one with %s to exclude it)%s"
+                % (entry, ", ".join((ALL,) + tuple(valid)), EXCLUDE, only_named),
             )
         if exclude:
             excluded |= names
@@ -57,7 +65,7 @@ def select_subsets(requested, valid, option="gather_subset"):
             if name != ALL:
                 named |= names
     chosen = (added or set(valid)) - (excluded - named)
-    return [name for name in valid if name in chosen]
+    return [name for name in tuple(valid) + tuple(named_only) if name in chosen]
 
 
 # -- shapes shared by both modules ----------------------------------------------------------
@@ -149,6 +157,7 @@ class Info:
 
     kind = "object"
     subsets = ()
+    named_subsets = ()  # gathered only when named, e.g. those needing another API's key
 
     def __init__(self, params, client, resolver):
         self.params = params
@@ -158,7 +167,7 @@ class Info:
 
     def validate(self):
         """Local checks only: no request is sent before every option is known to be usable."""
-        self.selected = select_subsets(self.params.get("gather_subset"), self.subsets)
+        self.selected = select_subsets(self.params.get("gather_subset"), self.subsets, named_only=self.named_subsets)
 
     def gather(self):
         """The result keys: the object (identity plus a key per gathered subset) and the subsets."""
@@ -178,17 +187,28 @@ class Info:
 class OrganizationInfo(Info):
     kind = "organization"
     subsets = ("details", "users", "groups", "workspace_statistics", "roles")
+    named_subsets = ("focus_roles", "focus_teams", "focus_users")
 
     def __init__(self, params, client, resolver):
         super().__init__(params, client, resolver)
         self.id = None
         self.name = None
+        self.workspace_ids = None  # from workspace_statistics, when gathered
 
     def validate(self):
         ref = self.params.get("organization")
         if ref is None or not str(ref).strip():
             raise TogglValidationError("organization", "must be an organization name or id")
         super().validate()
+        focus = [name for name in self.selected if name in self.named_subsets]
+        if focus and not getattr(self.client, "has_focus_key", False):
+            raise TogglConfigError(
+                "gather_subset %s: read through the Toggl Focus API: set focus_api_key (env TOGGL_FOCUS_API_KEY)"
+                % ", ".join(focus)
+            )
+        workspace = self.params.get("focus_workspace")
+        if workspace is not None and not str(workspace).strip():
+            raise TogglValidationError("focus_workspace", "must be a workspace name or id")
 
     def resolve(self):
         ref = self.params["organization"]
@@ -223,6 +243,7 @@ class OrganizationInfo(Info):
         statistics = self.client.get(
             "/organizations/%s/workspaces/statistics" % self.id, what="workspaces of organization %s" % self.id
         )
+        self.workspace_ids = sorted(int(ws_id) for ws_id in statistics or {})
         # The API keys the map by workspace id; a list sorted by id loops and filters better.
         return [
             dict(scrub(values), workspace_id=int(ws_id))
@@ -232,6 +253,53 @@ class OrganizationInfo(Info):
     def gather_roles(self):
         return scrub(
             self.client.get_list("/organizations/%s/roles" % self.id, what="roles of organization %s" % self.id)
+        )
+
+    # -- Focus -----------------------------------------------------------------------------
+
+    def focus_workspace_id(self):
+        """The workspace Focus checks the teams permission in: ``focus_workspace``, else the
+        organization's first workspace (from workspace_statistics when gathered, else /me/workspaces)."""
+        ref = self.params.get("focus_workspace")
+        if ref is not None:
+            return self.resolver.workspace_id(ref, self.id)
+        ids = self.workspace_ids
+        if not ids:
+            ids = sorted(ws.get("id") for ws in self.resolver.my_workspaces() if ws.get("organization_id") == self.id)
+        if not ids:
+            raise TogglReferenceError(
+                "focus_teams: the Focus teams list needs a workspace of organization %s (focus_workspace), "
+                "and the token's user sees none" % self.id
+            )
+        return ids[0]
+
+    def gather_focus_roles(self):
+        return scrub(
+            self.client.get_list(
+                "/organizations/%s/roles" % self.id, what="Focus roles of organization %s" % self.id, service="focus"
+            )
+        )
+
+    def gather_focus_teams(self):
+        return scrub(
+            self.client.paginate(
+                "/organizations/%s/teams" % self.id,
+                params={"workspace_id": self.focus_workspace_id()},
+                per_page=FOCUS_PER_PAGE,
+                what="Focus teams of organization %s" % self.id,
+                service="focus",
+            )
+        )
+
+    def gather_focus_users(self):
+        return scrub(
+            self.client.paginate(
+                "/organizations/%s/users" % self.id,
+                params={"include_rates": "true", "include_working_hours": "true"},
+                per_page=FOCUS_PER_PAGE,
+                what="Focus users of organization %s" % self.id,
+                service="focus",
+            )
         )
 
 

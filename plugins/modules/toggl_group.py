@@ -26,6 +26,18 @@ description:
     and to show members by email in the result and the diff, also when O(users) holds only ids.
   - When another run creates the same group between this task's read and its create, Toggl answers
     C(Name has already been taken); the task then reads the group list again and updates that group instead.
+  - O(emoji) lives only in the Toggl Focus API, which edits the same groups with its own key
+    (O(focus_api_key), at O(focus_api_url)). Focus requests are sent only when O(emoji) is set.
+    The current emoji is then one more read, the Focus teams list filtered to the group
+    (C(GET /organizations/{id}/teams?group_ids=...)), so a converged group with an emoji costs 2 requests
+    (3 with O(users), which reads the organization's user list).
+  - Focus needs a C(workspace_id) for that read; the task takes the group's first workspace, else the first of
+    O(workspaces), else the organization's first workspace from C(GET /me/workspaces) (one more request).
+  - A new group with O(emoji) is created in one Focus C(POST) that carries the name, emoji, members and
+    workspaces. An emoji change is one Focus C(PUT) that carries every other change of the task too (and both
+    lists, the target or the current ones); changes without an emoji change stay on the Track API.
+  - Deleting a group always goes through the Track API, also when O(emoji) was managed. Focus's own
+    C(DELETE) needs a Focus key and a C(workspace_id) and deletes nothing more.
 author:
   - trackops.toggl contributors (@trackops)
 options:
@@ -60,6 +72,13 @@ options:
       - Names are resolved with one C(GET /me/workspaces) (user-level quota); ids cost nothing.
     type: list
     elements: str
+  emoji:
+    description:
+      - The group's emoji, as the Toggl Focus API shows it. V("") means no emoji (it is taken off).
+      - Needs O(focus_api_key); without one the task fails before any request, naming it.
+      - Left unset, the emoji is left alone and no Focus request is sent.
+      - Not used with O(state=absent).
+    type: str
   append:
     description:
       - V(false) makes O(users) and O(workspaces) exact. V(true) only adds the listed ones and removes nothing.
@@ -113,6 +132,13 @@ EXAMPLES = r"""
     name: Platform Engineering
     workspaces: []
 
+- name: The design group has this emoji (read and written through Toggl Focus)
+  trackops.toggl.toggl_group:
+    organization: 10
+    name: Design
+    emoji: "\U0001F3A8"
+    focus_api_key: "{{ vault_toggl_focus_api_key }}"
+
 - name: Delete the group
   trackops.toggl.toggl_group:
     organization: 10
@@ -146,12 +172,18 @@ group:
       type: list
       elements: int
       sample: [100, 101]
+    emoji:
+      description: The group's emoji as Focus shows it (V(null) when it has none).
+      returned: when O(emoji) is set
+      type: str
+      sample: "\U0001F3A8"
   sample: {"group_id": 200, "name": "Engineering", "users": [{"user_id": 2, "email": "alice@example.com"}],
            "workspaces": [100]}
 diff:
   description:
     - With C(--diff), the group before and after as C(name), C(workspaces) (ids) and, when O(users) is set,
-      C(users) as emails (a member without a known email shows as its id).
+      C(users) as emails (a member without a known email shows as its id); when O(emoji) is set, also C(emoji)
+      (V(null) for none).
   returned: when diff mode is on
   type: dict
   sample: {"before": {"name": "Engineering", "users": ["alice@example.com"], "workspaces": [100]},
@@ -180,6 +212,7 @@ def main():
             id=dict(type="int"),
             users=dict(type="list", elements="str"),
             workspaces=dict(type="list", elements="str"),
+            emoji=dict(type="str"),
             append=dict(type="bool", default=False),
             state=dict(type="str", choices=["present", "absent"], default="present"),
         ),

@@ -4,7 +4,7 @@
 
 DOCUMENTATION = r"""
 module: toggl_organization_info
-short_description: Read a Toggl Track organization's members, groups, workspaces and roles
+short_description: Read a Toggl Track organization's members, groups, workspaces and roles, also through Toggl Focus
 version_added: 0.1.0
 description:
   - Reads a Toggl Track organization for audits and access reviews, and changes nothing.
@@ -15,6 +15,10 @@ description:
     register RV(organization.id) and pass the id to later tasks.
   - Every member carries a RV(organization.users[].status) derived the same way as in
     M(trackops.toggl.toggl_organization_user) and M(trackops.toggl.toggl_workspace_info).
+  - The V(focus_roles), V(focus_teams) and V(focus_users) subsets read the Toggl Focus API
+    (O(focus_api_url)) with its own key, O(focus_api_key). They are read only when named, never
+    through V(all), so V(all) keeps needing the Track credentials alone. Naming one without a
+    Focus key fails before any request, naming O(focus_api_key).
 author:
   - trackops.toggl contributors (@trackops)
 options:
@@ -39,12 +43,31 @@ options:
       - V(workspace_statistics) - per workspace the admins, members count and groups count.
         One C(GET /organizations/{id}/workspaces/statistics).
       - V(roles) - the organization and workspace roles a member can hold. One C(GET /organizations/{id}/roles).
+      - V(focus_roles) - the roles as Focus lists them. One C(GET /organizations/{id}/roles) to the Focus API.
+      - V(focus_teams) - the groups as Focus lists them, with their C(emoji), members, workspaces and
+        C(ghosts) (placeholder members without a Toggl account). C(GET /organizations/{id}/teams) to the
+        Focus API, 200 per page, until the C(total) it reports, so one request per 200 groups (at least one).
+        Focus needs a C(workspace_id) for its permission check, which is O(focus_workspace), else the organization's
+        first workspace, taken from V(workspace_statistics) when that is gathered, else from
+        C(GET /me/workspaces) (one more request, on the user-level quota).
+      - V(focus_users) - every member as Focus lists them, with their groups (and emoji), workspaces
+        (with Track role ids and products), C(rate) and C(working_hours). C(GET /organizations/{id}/users)
+        to the Focus API with C(include_rates) and C(include_working_hours), 200 per page. Focus reports
+        no page count, so a page shorter than 200 is the last, which costs one request per 200 members, plus one
+        (empty) when the count is an exact multiple of 200.
       - The default, V(details), costs one request whichever way the organization is given.
         V(all) costs 4 requests plus one per 200 members, whichever way the organization is given
-        (by name, the name lookup replaces the details request).
+        (by name, the name lookup replaces the details request). Focus subsets add their own.
     type: list
     elements: str
     default: [details]
+  focus_workspace:
+    description:
+      - The workspace, by name or numeric id, that V(focus_teams) passes to Focus as C(workspace_id)
+        (Focus documents it as required for its permission check). An id costs nothing; a name costs one
+        C(GET /me/workspaces).
+      - Default - the organization's first workspace (lowest id) that the token's user sees.
+    type: str
 extends_documentation_fragment:
   - trackops.toggl.toggl
   - trackops.toggl.toggl.info_attributes
@@ -73,6 +96,14 @@ EXAMPLES = r"""
   trackops.toggl.toggl_organization_info:
     organization: 10
     gather_subset: ["!users"]
+
+- name: Groups with emoji and ghosts, and members with rates, through Toggl Focus (1 + 1 + 1 requests per 200)
+  trackops.toggl.toggl_organization_info:
+    organization: 10
+    focus_api_key: "{{ vault_toggl_focus_api_key }}"
+    gather_subset: [focus_roles, focus_teams, focus_users]
+    focus_workspace: 100
+  register: acme_focus
 
 - name: Resolve the name to an id only (one request, nothing else read)
   trackops.toggl.toggl_organization_info:
@@ -192,6 +223,44 @@ organization:
       elements: dict
       sample:
         - {"role_id": 2, "code": "org_admin", "name": "Organization admin", "entity": "organization", "type": "admin"}
+    focus_roles:
+      description: The roles as the Focus API lists them (C(role_id), C(code), C(name), C(entity), C(type),
+        C(privilege_level), C(permissions), ...).
+      returned: when V(focus_roles) was gathered
+      type: list
+      elements: dict
+      sample:
+        - {"role_id": 2, "code": "org_admin", "name": "Organization admin", "entity": "organization",
+           "type": "admin", "privilege_level": 90, "permissions": []}
+    focus_teams:
+      description:
+        - Every group as the Focus teams list shows it, all pages, sorted by name - C(id), C(name), C(emoji),
+          C(ghosts) (C(id), C(name)), C(users) (C(user_account_id), C(organization_user_id), C(display_name),
+          role ids) and C(workspaces) (C(workspace_id), C(name)).
+      returned: when V(focus_teams) was gathered
+      type: list
+      elements: dict
+      sample:
+        - {"id": 70, "name": "Engineering", "emoji": "🛠", "organization_id": 10,
+           "ghosts": [{"id": 9001, "name": "New hire (TBD)"}],
+           "users": [{"user_account_id": 2, "organization_user_id": 5001, "display_name": "Alice Admin"}],
+           "workspaces": [{"workspace_id": 100, "name": "Acme HQ"}]}
+    focus_users:
+      description:
+        - Every member as the Focus users list shows it, all pages, sorted by name - C(id) (the organization
+          user id), C(user_account_id), C(email), C(name), C(active), C(joined), C(admin), C(owner),
+          C(groups) (C(id), C(name), C(emoji), C(workspace_ids)), C(workspaces) (C(id), C(name),
+          C(track_role_id), C(toggl_products), C(groups)), C(rate) (C(hourly_rate), C(currency),
+          C(workspace_id), ...) and C(working_hours).
+      returned: when V(focus_users) was gathered
+      type: list
+      elements: dict
+      sample:
+        - {"id": 5001, "user_account_id": 2, "email": "alice@example.com", "name": "Alice Admin", "active": true,
+           "admin": true, "owner": false, "groups": [{"id": 70, "name": "Engineering", "emoji": "🛠",
+           "workspace_ids": [100]}], "workspaces": [{"id": 100, "name": "Acme HQ", "track_role_id": 10,
+           "toggl_products": ["track"]}], "rate": {"hourly_rate": 95.0, "currency": "USD", "workspace_id": 100},
+           "working_hours": 8.0}
 gathered_subsets:
   description: The subsets read, after V(all) and exclusions were applied.
   returned: success
@@ -219,6 +288,7 @@ def main():
         argument_spec=dict(
             organization=dict(type="str", required=True),
             gather_subset=dict(type="list", elements="str", default=["details"]),
+            focus_workspace=dict(type="str"),
         ),
     )
     module.run_info(OrganizationInfo)

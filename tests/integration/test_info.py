@@ -333,7 +333,8 @@ def test_bad_options_fail_cleanly_before_any_request(simulator, run_playbook):
     messages = {name: failure_message(run, name) for name, _module, _args in cases}
     assert messages == {
         "unknown org subset": "gather_subset: unknown subset 'usres'; choose from all, details, users, groups, "
-        "workspace_statistics, roles (prefix one with ! to exclude it)",
+        "workspace_statistics, roles (prefix one with ! to exclude it); named only, not part of all: "
+        "focus_roles, focus_teams, focus_users",
         "unknown workspace subset": "gather_subset: unknown subset 'roles'; choose from all, settings, users, groups, "
         "reminders, alerts, rates, time_entry_constraints, statistics (prefix one with ! to exclude it)",
         "workspace name alone": "organization: is required when the workspace is given by name",

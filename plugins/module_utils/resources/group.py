@@ -11,11 +11,21 @@ ids included, so the diff and the result can name every member.
 Writes, fewest first: membership alone changes through one ``PATCH`` carrying only the
 additions and removals; a rename is a ``PUT`` that also carries the target (or current) lists,
 so a rename with membership changes is still one request.
+
+``emoji`` exists only in the Toggl Focus API, which edits the same groups with its own key.
+Focus requests are spent only when ``emoji`` is set: the current emoji is one read of the
+Focus teams list filtered to the group (it needs a ``workspace_id``: one of the group's
+workspaces, else one of the wanted ones, else the organization's first from
+``/me/workspaces``). A group created with an emoji is one Focus ``POST`` carrying everything;
+an emoji change is one Focus ``PUT`` carrying every other change too (members as
+organization user ids). Deletion stays on Track: its ``DELETE`` needs no Focus key and no
+workspace, and takes the emoji with the group.
 """
 
 from ansible_collections.trackops.toggl.plugins.module_utils.engine import ObjectExists
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglApiError,
+    TogglConfigError,
     TogglReferenceError,
     TogglStateError,
     TogglValidationError,
@@ -30,6 +40,7 @@ PATCH_MAX_OPERATIONS = 100
 PATCH_MAX_VALUES = 100
 MEMBERSHIP_LISTS = (("users", "/users"), ("workspaces", "/workspaces"))
 PROTECTED_MEMBERS_RULE = "an exact users list never removes the organization owner or the token's own user"
+FOCUS_KEY_NEEDED = "is read and written through the Toggl Focus API: set focus_api_key (env TOGGL_FOCUS_API_KEY)"
 
 
 def chunks(values, size):
@@ -47,6 +58,7 @@ class Group(Resource):
         "name": Field(max_length=NAME_MAX_LENGTH, not_blank=True),
         "users": Field(compare=same_set),
         "workspaces": Field(compare=same_set),
+        "emoji": Field(),
     }
 
     def __init__(self, params, client, resolver):
@@ -55,10 +67,15 @@ class Group(Resource):
         self._wanted = None  # the resolved `users` (emails) and `workspaces` (ids)
         self._user_id_of = {}  # member label (email, or id when unknown) -> user id
         self._member_of = {}  # user id -> the organization user
+        self._focus_member_of = {}  # user id -> organization user id, from the Focus answers
 
     @property
     def manages_users(self):
         return self.params.get("users") is not None
+
+    @property
+    def manages_emoji(self):
+        return self.params.get("emoji") is not None
 
     # -- local checks -----------------------------------------------------------------
 
@@ -81,6 +98,11 @@ class Group(Resource):
             for position, value in enumerate(values, 1):
                 if value is None or not str(value).strip():
                     raise TogglValidationError(option, "entry %d is blank" % position)
+        if self.manages_emoji:
+            if self.state == "absent":
+                raise TogglValidationError("emoji", "is not used with state=absent, which deletes the group")
+            if not getattr(self.client, "has_focus_key", False):
+                raise TogglConfigError("emoji: " + FOCUS_KEY_NEEDED)
 
     # -- current state ---------------------------------------------------------------------
 
@@ -97,7 +119,88 @@ class Group(Resource):
         if self.state == "present":
             self._check_rename(group)
             self._resolve_wanted()
-        return self._shown(group)
+        shown = self._shown(group)
+        if shown is not None and self.manages_emoji and self.state == "present":
+            shown["emoji"] = self._focus_team(shown).get("emoji")
+        return shown
+
+    # -- Focus --------------------------------------------------------------------------------
+
+    def _focus_path(self, group_id=None):
+        path = "/organizations/%s/groups" % self.organization_id
+        return path if group_id is None else "%s/%s" % (path, group_id)
+
+    def _focus_workspace_id(self, group):
+        """The workspace_id the Focus teams list needs for its permission check."""
+        candidates = list(group.get("workspaces") or []) or list((self._wanted or {}).get("workspaces") or [])
+        if candidates:
+            return sorted(candidates)[0]
+        own = sorted(
+            ws.get("id") for ws in self.resolver.my_workspaces() if ws.get("organization_id") == self.organization_id
+        )
+        if not own:
+            raise TogglReferenceError(
+                "%s: reading its emoji through Focus needs a workspace of organization %s, and the token's user "
+                "sees none" % (self.label(group), self.organization_id)
+            )
+        return own[0]
+
+    def _focus_team(self, group):
+        """The group as the Focus teams list shows it (one request, filtered to this group)."""
+        answer = self.client.get(
+            "/organizations/%s/teams" % self.organization_id,
+            params={"workspace_id": self._focus_workspace_id(group), "group_ids": group["group_id"]},
+            what="Focus teams of organization %s" % self.organization_id,
+            service="focus",
+        )
+        teams = answer.get("data") if isinstance(answer, dict) else answer
+        team = next((t for t in teams or [] if t.get("id") == group["group_id"]), None)
+        if team is None:
+            raise TogglStateError(
+                "%s: the Focus teams list of organization %s does not show it"
+                % (self.label(group), self.organization_id)
+            )
+        self._note_focus_members(team)
+        return team
+
+    def _note_focus_members(self, focus_group):
+        for user in focus_group.get("users") or []:
+            if user.get("user_account_id") is not None and user.get("organization_user_id") is not None:
+                self._focus_member_of[user["user_account_id"]] = user["organization_user_id"]
+
+    def _organization_user_ids(self, user_ids):
+        """Focus names members by organization user id; Track by user id."""
+        found = []
+        for user_id in user_ids:
+            member_id = self._focus_member_of.get(user_id) or (self._member_of.get(user_id) or {}).get("id")
+            if member_id is None:
+                raise TogglReferenceError(
+                    "%s: user %s has no known organization user id for the Focus API" % (self.label(None), user_id)
+                )
+            found.append(member_id)
+        return sorted(found)
+
+    def _from_focus(self, answer, base):
+        """The group in this module's (Track) shape, from a Focus answer over ``base``."""
+        if not isinstance(answer, dict):
+            return base
+        self._note_focus_members(answer)
+        result = dict(base)
+        if answer.get("id") is not None:
+            result["group_id"] = answer["id"]
+        if answer.get("name") is not None:
+            result["name"] = answer["name"]
+        result["emoji"] = answer.get("emoji")
+        if isinstance(answer.get("workspaces"), list):
+            result["workspaces"] = sorted(ws.get("workspace_id") for ws in answer["workspaces"])
+        if isinstance(answer.get("users"), list):
+            known = {user.get("user_id"): user for user in base.get("users") or []}
+            result["users"] = [
+                known.get(user.get("user_account_id"))
+                or self._user_entry(user.get("user_account_id"), {"name": user.get("display_name")})
+                for user in sorted(answer["users"], key=lambda user: user.get("user_account_id") or 0)
+            ]
+        return result
 
     def _check_rename(self, group):
         """A rename onto another group's name fails here, from the list already read."""
@@ -160,6 +263,8 @@ class Group(Resource):
         if self.params.get("name"):
             desired["name"] = self.params["name"]
         desired.update(self._wanted or {})
+        if self.manages_emoji:
+            desired["emoji"] = self.params["emoji"] or None  # "" is no emoji
         return desired
 
     def state_of(self, obj):
@@ -168,6 +273,8 @@ class Group(Resource):
         state = {"name": obj.get("name"), "workspaces": sorted(obj.get("workspaces") or [])}
         if self.manages_users:
             state["users"] = sorted_members(self._label_of(user.get("user_id")) for user in obj.get("users") or [])
+        if self.manages_emoji:
+            state["emoji"] = obj.get("emoji") or None
         return state
 
     def changes(self, current_state, desired):
@@ -220,13 +327,16 @@ class Group(Resource):
         return sorted(self._user_id_of[label] for label in labels)
 
     def predict_create(self, desired):
-        return {
+        predicted = {
             "group_id": None,
             "name": desired.get("name"),
             "permissions": [],
             "users": [self._user_entry(user_id) for user_id in self._user_ids(desired.get("users") or [])],
             "workspaces": list(desired.get("workspaces") or []),
         }
+        if self.manages_emoji:
+            predicted["emoji"] = desired.get("emoji")
+        return predicted
 
     def predict_update(self, current, changes):
         predicted = dict(current)
@@ -239,6 +349,8 @@ class Group(Resource):
             ]
         if "workspaces" in changes:
             predicted["workspaces"] = list(changes["workspaces"])
+        if "emoji" in changes:
+            predicted["emoji"] = changes["emoji"]
         return predicted
 
     # -- the API --------------------------------------------------------------------------------
@@ -248,6 +360,8 @@ class Group(Resource):
         return path if group_id is None else "%s/%s" % (path, group_id)
 
     def create(self, desired):
+        if self.manages_emoji:
+            return self._create_through_focus(desired)
         body = {"name": desired["name"]}
         if "users" in desired:
             body["users"] = self._user_ids(desired["users"])
@@ -260,6 +374,35 @@ class Group(Resource):
                 raise ObjectExists(self._made_meanwhile(), NAME_TAKEN) from None
             raise
         return self._shown(created) if isinstance(created, dict) else None
+
+    def _create_through_focus(self, desired):
+        """One Focus POST carries the name, the emoji, the members and the workspaces."""
+        body = {"name": desired["name"], "emoji": desired.get("emoji") or ""}
+        if "users" in desired:
+            body["organization_users"] = self._organization_user_ids(self._user_ids(desired["users"]))
+        if "workspaces" in desired:
+            body["workspaces"] = list(desired["workspaces"])
+        try:
+            created = self.client.post(
+                self._focus_path(), body=body, what="organization %s" % self.organization_id, service="focus"
+            )
+        except TogglApiError as error:
+            # Focus answers every refusal with "Invalid request"; another run's group of that
+            # name is told apart by reading the list again.
+            if error.status == 400:
+                self.resolver.forget(("groups", self.organization_id))
+                existing = self.resolver.find_group(self.organization_id, self.params["name"])
+                if existing is not None:
+                    shown = self._shown(existing)
+                    shown["emoji"] = self._focus_team(shown).get("emoji")
+                    raise ObjectExists(shown, "a group of that name exists") from None
+            raise
+        if not isinstance(created, dict) or created.get("id") is None:
+            # The reference documents no body for the 201: find the new group in Track's list.
+            self.resolver.forget(("groups", self.organization_id))
+            found = self.resolver.find_group(self.organization_id, self.params["name"])
+            return dict(self._shown(found), emoji=desired.get("emoji")) if found else None
+        return self._from_focus(created, self.predict_create(desired))
 
     def _made_meanwhile(self):
         """The group another run created since this task read the list (one read again)."""
@@ -280,6 +423,29 @@ class Group(Resource):
         return self._shown(group)
 
     def update(self, current, changes):
+        if "emoji" in changes:
+            return self._update_through_focus(current, changes)
+        written = self._update_through_track(current, changes)
+        if self.manages_emoji and isinstance(written, dict):
+            written = dict(written, emoji=current.get("emoji"))  # Track neither shows nor changes it
+        return written
+
+    def _update_through_focus(self, current, changes):
+        """One Focus PUT with the emoji and every other change; both lists always go with it
+        (the target ones, or else the current ones), as with Track's rename."""
+        target = self.predict_update(current, changes)
+        body = {
+            "name": target["name"],
+            "emoji": changes["emoji"] or "",
+            "organization_users": self._organization_user_ids(user.get("user_id") for user in target["users"] or []),
+            "workspaces": sorted(target.get("workspaces") or []),
+        }
+        written = self.client.put(
+            self._focus_path(current["group_id"]), body=body, what=self.label(current), service="focus"
+        )
+        return self._from_focus(written, target)
+
+    def _update_through_track(self, current, changes):
         group_id = current["group_id"]
         current_lists = {
             "users": sorted(user.get("user_id") for user in current.get("users") or []),

@@ -9,7 +9,7 @@ HTTP server that serve.py runs.
 import sys
 import traceback
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
 from . import control, focus
@@ -17,7 +17,7 @@ from .api import BLUEPRINTS
 from .auth import MissingCredentials
 from .errors import ApiError, error_response, json_string_response, unauthorized_response
 from .faults import TIMEOUT_SECONDS
-from .middleware import ApiGateway, install_request_hooks
+from .middleware import FOCUS_PREFIX, FOCUS_SERVER_ERROR, ApiGateway, install_request_hooks
 from .runtime import Settings, Simulator
 
 EXTENSION_KEY = "toggl_simulator"
@@ -82,4 +82,6 @@ def _install_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         traceback.print_exception(error, file=sys.stderr)
+        if request.path.startswith(FOCUS_PREFIX):
+            return json_string_response(500, FOCUS_SERVER_ERROR)
         return json_string_response(500, "Internal Server Error")

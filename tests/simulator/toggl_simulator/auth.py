@@ -74,12 +74,16 @@ def authenticate_track(state: State, header: str | None) -> Caller:
     return Caller(user=user, credential=username)
 
 
+FOCUS_NO_ACCESS = "User does not have access"
+
+
 def authenticate_focus(state: State, header: str | None) -> Caller:
-    """Focus takes only its own Bearer keys; a Track token there is refused (401)."""
+    """Focus takes only its own Bearer keys. The reference documents no 401 for Focus, only
+    403 "User does not have access": an unknown key or a Track credential gets that."""
     if not header:
         raise MissingCredentials()
     key = parse_bearer(header)
     user = state.user_by_focus_key(key) if key else None
     if user is None:
-        raise ApiError(401, "Invalid API key")
+        raise ApiError(403, FOCUS_NO_ACCESS)
     return Caller(user=user, credential=key)

@@ -28,6 +28,7 @@ from .runtime import Simulator
 
 TRACK_PREFIX = "/api/"
 FOCUS_PREFIX = "/focus/api/"
+FOCUS_SERVER_ERROR = "Server error"
 
 
 def is_api_path(path: str) -> bool:
@@ -102,7 +103,10 @@ class ApiGateway:
         headers = [("Content-Type", "application/json")]
         if status in (429, 503):
             headers.append(("Retry-After", str(rule.retry_after)))
-        body = json.dumps(http.HTTPStatus(status).phrase).encode()
+        text = http.HTTPStatus(status).phrase
+        if status == 500 and environ.get("PATH_INFO", "").startswith(FOCUS_PREFIX):
+            text = FOCUS_SERVER_ERROR  # the Focus reference's own text for 500
+        body = json.dumps(text).encode()
         headers.append(("Content-Length", str(len(body))))
         self._delay()
         start_response(f"{status} {http.HTTPStatus(status).phrase}", headers)

@@ -248,6 +248,9 @@ class _SeedLoader:
             user_ids=sorted(set(entry.get("users", []))),
             workspace_ids=sorted(set(entry.get("workspaces", []))),
             at=self.now, emoji=entry.get("emoji"),
+            ghosts=[{"id": _required_int(ghost, "id", f"{where} ghosts[]"),
+                     "name": _required_str(ghost, "name", f"{where} ghosts[]")}
+                    for ghost in _list(entry, "ghosts", where)],
         )
 
     def _load_workspace_content(self, entry: dict) -> None:

@@ -11,7 +11,7 @@ request (see middleware.py), so handlers never see a half-applied change.
 
 import dataclasses
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from .clock import isoformat
@@ -127,7 +127,8 @@ class Group:
     user_ids: list[int]
     workspace_ids: list[int]
     at: datetime
-    emoji: str | None = None
+    emoji: str | None = None  # Focus-only: the Track API neither shows nor takes it
+    ghosts: list[dict] = field(default_factory=list)  # Focus placeholder members: [{"id", "name"}]
 
 
 @dataclass

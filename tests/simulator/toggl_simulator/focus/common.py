@@ -1,7 +1,9 @@
 """Access rules and shared views for the Focus routes.
 
 Focus errors are JSON strings like Track's; the texts are the reference pages' short
-descriptions ("Invalid request", "User does not have access", "Group not found").
+descriptions ("Invalid request", "User does not have access", "Group not found", and
+"Server error" for a 500, see middleware.py). List filters of type []integer are taken
+repeated or comma-separated.
 """
 
 from flask import request
@@ -40,6 +42,48 @@ def required_workspace_id(org: Organization) -> int:
     if workspace is None or workspace.organization_id != org.id:
         raise ApiError(400, INVALID_REQUEST)
     return workspace.id
+
+
+def int_list_query(name: str) -> list[int] | None:
+    """A []integer query parameter, repeated (``a=1&a=2``) or comma-separated (``a=1,2``)."""
+    if not request.args.getlist(name):
+        return None
+    values = [part.strip() for raw in request.args.getlist(name) for part in raw.split(",") if part.strip()]
+    if not all(value.isdigit() for value in values):
+        raise ApiError(400, INVALID_REQUEST)
+    return [int(value) for value in values]
+
+
+def str_list_query(name: str) -> list[str] | None:
+    raw = request.args.getlist(name)
+    if not raw:
+        return None
+    return [part.strip() for value in raw for part in value.split(",") if part.strip()]
+
+
+def positive_int_query(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ApiError(400, INVALID_REQUEST)
+    return int(raw)
+
+
+def bool_query(name: str) -> bool:
+    raw = (request.args.get(name) or "").lower()
+    if raw in ("", "false", "0"):
+        return False
+    if raw in ("true", "1"):
+        return True
+    raise ApiError(400, INVALID_REQUEST)
+
+
+def sort_direction() -> str:
+    sort_dir = request.args.get("sort_dir") or "asc"
+    if sort_dir not in ("asc", "desc"):
+        raise ApiError(400, INVALID_REQUEST)
+    return sort_dir
 
 
 def group_view(group: Group) -> dict:

@@ -2,7 +2,11 @@
 
 Members are given as organization user ids (Track's group API takes user ids); both APIs
 edit the same groups, so the usual name rules ("Name has already been taken", at most 200
-characters) apply here too, answered with Focus's "Invalid request".
+characters) apply here too, answered with Focus's "Invalid request". `emoji` exists only
+here: Track neither shows nor changes it. PUT changes only the fields it is given (a list
+left out is kept, `[]` empties it, `"emoji": ""` takes the emoji off). POST answers 201 with
+the group as PUT shows it; DELETE needs `workspace_id`, a workspace of the organization, and
+answers "OK".
 """
 
 from flask import Blueprint
@@ -70,7 +74,7 @@ def create_group(organization_id: int):
     group = Group(
         id=state.ids.next(), organization_id=org.id, name=fields["name"],
         user_ids=sorted(set(fields["user_ids"] or [])), workspace_ids=sorted(set(fields["workspace_ids"] or [])),
-        at=now, emoji=fields["emoji"],
+        at=now, emoji=fields["emoji"] or None,
     )
     state.groups[group.id] = group
     state.sync_group_access(org.id, now)
@@ -85,7 +89,7 @@ def update_group(organization_id: int, group_id: int):
     now = access.now()
     group.name = fields["name"]
     if fields["emoji"] is not None:
-        group.emoji = fields["emoji"]
+        group.emoji = fields["emoji"] or None  # "" takes the emoji off
     if fields["user_ids"] is not None:
         group.user_ids = sorted(set(fields["user_ids"]))
     if fields["workspace_ids"] is not None:

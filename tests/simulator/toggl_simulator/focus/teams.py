@@ -1,35 +1,41 @@
-"""GET /focus/api/organizations/{id}/teams: the organization's groups, paginated.
+"""GET /focus/api/organizations/{id}/teams: the organization's groups with their ghosts, paginated.
 
-Unlike Track's lists this one wraps its items: {"data", "page", "rows", "total"}.
+Unlike the other Focus lists this one wraps its items: {"data", "page", "rows", "total"}
+("rows" is the number of items on this page, "total" the number that matched). `workspace_id`
+is required and, as the reference says, is for the permission check: any workspace of the
+organization opens the whole list. `per_page` defaults to 50 and is not capped (the reference
+gives no maximum); a page past the end has empty `data`. Ghosts are placeholder members
+without a Toggl account, given per group in the seed (`"ghosts": [{"id", "name"}]`).
 """
 
 from flask import Blueprint, request
 
-from ..api import access, payload
+from ..api import access
 from ..errors import ApiError
-from .common import INVALID_REQUEST, PREFIX, group_view, organization_for_member, required_workspace_id
+from .common import (
+    INVALID_REQUEST,
+    PREFIX,
+    group_view,
+    int_list_query,
+    organization_for_member,
+    positive_int_query,
+    required_workspace_id,
+    sort_direction,
+)
 
 blueprint = Blueprint("focus_teams", __name__, url_prefix=PREFIX)
 
-
-def _number(name: str, default: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise ApiError(400, INVALID_REQUEST)
-    return int(raw)
+DEFAULT_PER_PAGE = 50
 
 
 @blueprint.get("/organizations/<int:organization_id>/teams")
 def list_teams(organization_id: int):
     org = organization_for_member(organization_id, "User does not have permission to view groups")
     required_workspace_id(org)
-    page, per_page = _number("page", 1), _number("per_page", 50)
-    sort_dir = request.args.get("sort_dir") or "asc"
-    if sort_dir not in ("asc", "desc"):
-        raise ApiError(400, INVALID_REQUEST)
-    groups = access.state().groups_of(org.id)
+    page, per_page = positive_int_query("page", 1), positive_int_query("per_page", DEFAULT_PER_PAGE)
+    sort_dir = sort_direction()
+    state = access.state()
+    groups = state.groups_of(org.id)
     name_filter = (request.args.get("filter") or "").lower()
     if name_filter:
         groups = [g for g in groups if name_filter in g.name.lower()]
@@ -37,16 +43,15 @@ def list_teams(organization_id: int):
     if member_id:
         if not member_id.isdigit():
             raise ApiError(400, INVALID_REQUEST)
-        membership = access.state().organization_users.get(int(member_id))
+        membership = state.organization_users.get(int(member_id))
         groups = [g for g in groups if membership and membership.user_id in g.user_ids]
-    group_ids = payload.int_list_query("group_ids", INVALID_REQUEST)
+    group_ids = int_list_query("group_ids")
     if group_ids is not None:
         groups = [g for g in groups if g.id in group_ids]
     groups.sort(key=lambda g: (g.name.lower(), g.id), reverse=sort_dir == "desc")
-    page_items = groups[(page - 1) * per_page: page * per_page]
     data = []
-    for group in page_items:
+    for group in groups[(page - 1) * per_page: page * per_page]:
         item = group_view(group)
-        item["ghosts"] = []
+        item["ghosts"] = [dict(ghost) for ghost in group.ghosts]
         data.append(item)
     return access.ok({"data": data, "page": page, "rows": len(data), "total": len(groups)})

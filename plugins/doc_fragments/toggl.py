@@ -55,15 +55,19 @@ options:
   request_timeout:
     description:
       - Seconds to wait for the API to connect and to answer each request.
+      - A V(GET), V(PUT) or V(DELETE) that gets no answer in time is retried (see O(max_retries)); a V(POST) or
+        V(PATCH) is not, since it may have reached the API, and the task fails (a rerun converges).
+      - If not set, the value of the E(TOGGL_REQUEST_TIMEOUT) environment variable is used.
     type: float
     default: 30
   max_retries:
     description:
       - How many times a request is retried after a rate limit (HTTP 429, honouring C(Retry-After)),
         a server error (HTTP 5xx) or a connection failure, with exponential backoff and jitter.
-      - A V(POST) is retried only when it cannot have reached the server (connection refused, HTTP 429),
+      - A V(POST) or V(PATCH) is retried only when it cannot have reached the server (connection refused, HTTP 429),
         so a retry never creates an object twice. Every retry counts in RV(api_requests).
       - V(0) disables retries.
+      - If not set, the value of the E(TOGGL_MAX_RETRIES) environment variable is used.
     type: int
     default: 5
 notes:

@@ -14,6 +14,7 @@ from ansible_collections.trackops.toggl.plugins.module_utils.errors import Toggl
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import ProtocolError
     from urllib3.util.retry import Retry
 
     HAS_REQUESTS = True
@@ -22,6 +23,7 @@ except ImportError:  # reported by the module base class through missing_require
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
     Retry = object
+    ProtocolError = None
 
 DEFAULT_API_URL = "https://api.track.toggl.com/api/v9"
 DEFAULT_FOCUS_API_URL = "https://focus.toggl.com/api"
@@ -129,11 +131,13 @@ class TogglClient:
         request_timeout=30,
         max_retries=5,
     ):
+        # Credentials go out UTF-8 encoded: requests would encode text as Latin-1 and fail on
+        # anything beyond it.
         if api_token:
-            track_auth = (api_token, "api_token")
+            track_auth = (_utf8(api_token), b"api_token")
             track_hint = "check api_token (env TOGGL_API_TOKEN)"
         elif api_username and api_password:
-            track_auth = (api_username, api_password)
+            track_auth = (_utf8(api_username), _utf8(api_password))
             track_hint = "check api_username and api_password (env TOGGL_API_USERNAME, TOGGL_API_PASSWORD)"
         else:
             raise TogglConfigError(
@@ -145,7 +149,7 @@ class TogglClient:
             "focus": Service(
                 "focus",
                 focus_api_url or DEFAULT_FOCUS_API_URL,
-                headers={"Authorization": "Bearer %s" % focus_api_key} if focus_api_key else None,
+                headers={"Authorization": b"Bearer " + _utf8(focus_api_key)} if focus_api_key else None,
                 credential_hint="check focus_api_key (env TOGGL_FOCUS_API_KEY)",
             ),
         }
@@ -189,16 +193,21 @@ class TogglClient:
         return self._send(method, path, params=params, body=body, what=what, service=service)[0]
 
     def paginate(self, path, params=None, per_page=200, what=None, service="track"):
-        """All items of a list paginated with page/per_page and the X-Pages header."""
+        """All items of a list paginated with page/per_page.
+
+        Track says where the end is in the X-Pages header (none: one page). Focus lists have no
+        such header: teams answer ``{"data", "page", "rows", "total"}``, so the total ends them;
+        users answer only their items, so a page shorter than ``per_page`` is the last one (a
+        list that fills its last page exactly costs one more, empty, page).
+        """
         items = []
         page = 1
         while True:
             query = dict(params or {}, page=page, per_page=per_page)
             body, response = self._send("GET", path, params=query, what=what, service=service)
-            batch = items_of(body)
+            batch = page_items(body)
             items.extend(batch)
-            pages = _int_header(response, "X-Pages")
-            if pages is None or page >= pages or not batch:
+            if not batch or _last_page(body, response, page, per_page, len(batch), service):
                 return items
             page += 1
 
@@ -229,7 +238,11 @@ class TogglClient:
             message = "no answer within %ss (%s)" % (self.timeout, _reason(exc))
             raise TogglApiError(method, path, None, message) from None
         except requests.exceptions.RequestException as exc:
-            message = "cannot reach %s: %s" % (target.base_url, _reason(exc))
+            if _answer_lost(exc):
+                # The request went out, so "cannot reach" would be wrong: a write may have been applied.
+                message = "the connection was closed before an answer (%s)" % _reason(exc)
+            else:
+                message = "cannot reach %s: %s" % (target.base_url, _reason(exc))
             raise TogglApiError(method, path, None, message) from None
         self._note_quota(response)
         if response.status_code >= 400:
@@ -278,10 +291,32 @@ class TogglClient:
         return TogglApiError(method, path, status, api_message)
 
 
+def _utf8(text):
+    return text.encode("utf-8") if isinstance(text, str) else text
+
+
 def items_of(body):
     if isinstance(body, dict):
         return body.get("items") or []
     return body or []
+
+
+def page_items(body):
+    """The items of one page: a bare array, ``{"items": [...]}``, or Focus teams' ``{"data": [...]}``."""
+    if isinstance(body, dict) and "data" in body and "items" not in body:
+        return body.get("data") or []
+    return items_of(body)
+
+
+def _last_page(body, response, page, per_page, count, service):
+    pages = _int_header(response, "X-Pages")
+    if pages is not None:
+        return page >= pages
+    if service != "focus":
+        return True
+    if isinstance(body, dict) and isinstance(body.get("total"), int):
+        return page * per_page >= body["total"]
+    return count < per_page
 
 
 def _int_header(response, name):
@@ -315,6 +350,19 @@ def _error_message(response):
             if isinstance(parsed.get(key), str):
                 return parsed[key]
     return text or response.reason or ""
+
+
+def _answer_lost(exc):
+    """Whether the connection broke after the request was sent (urllib3's ProtocolError)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, ProtocolError):
+            return True
+        seen.add(id(exc))
+        exc = getattr(exc, "reason", None) or (exc.args[0] if getattr(exc, "args", None) else None)
+        if isinstance(exc, str):
+            return False
+    return False
 
 
 def _reason(exc):

@@ -8,6 +8,8 @@ builds the client, runs the engine, and turns every expected failure into a clea
 name their resource description.
 """
 
+import threading
+
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.trackops.toggl.plugins.module_utils.client import (
@@ -33,8 +35,8 @@ def toggl_argument_spec():
         focus_api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["TOGGL_FOCUS_API_KEY"])),
         validate_certs=dict(type="bool", default=True),
         ca_path=dict(type="path"),
-        request_timeout=dict(type="float", default=30),
-        max_retries=dict(type="int", default=5),
+        request_timeout=dict(type="float", default=30, fallback=(env_fallback, ["TOGGL_REQUEST_TIMEOUT"])),
+        max_retries=dict(type="int", default=5, fallback=(env_fallback, ["TOGGL_MAX_RETRIES"])),
     )
 
 
@@ -51,9 +53,15 @@ class TogglModule(AnsibleModule):
         self._check_shared_options()
 
     def _check_shared_options(self):
-        for option in ("request_timeout", "max_retries"):
-            if self.params[option] < 0 or (option == "request_timeout" and self.params[option] == 0):
-                self.fail_json(msg="%s: must be greater than 0, got %s" % (option, self.params[option]))
+        timeout = self.params["request_timeout"]
+        # NaN fails every comparison; a socket cannot wait longer than TIMEOUT_MAX seconds.
+        if not 0 < timeout <= threading.TIMEOUT_MAX:
+            self.fail_json(
+                msg="request_timeout: must be greater than 0 and at most %d seconds, got %s"
+                % (threading.TIMEOUT_MAX, timeout)
+            )
+        if self.params["max_retries"] < 0:
+            self.fail_json(msg="max_retries: must be 0 or more, got %s" % self.params["max_retries"])
         if not self.params["validate_certs"]:
             # The user chose not to verify; urllib3's per-request warning would only repeat it.
             try:

@@ -11,6 +11,7 @@
 #   make browser      pytest tests/browser (the access review page in headless Chromium; needs browser-deps)
 #   make browser-deps Debian's chromium and chromium-driver, installed with apt-get when missing
 #   make demo         onboard.yml, then audit.yml and access_review.yml, against one simulator (reports: .build/reports)
+#   make bench        request benchmark: the playbooks on 200 members, requests vs R_min per phase (.build/bench)
 #   make collection   prepare .build/collections (link) and .build/sanity (copy) trees
 #   make build        ansible-galaxy collection build into .build/dist
 #   make docs         module and role pages into docs/collection (antsibull-docs); `make docs-check`
@@ -187,6 +188,14 @@ demo: venv link
 	@echo "Drift report:  $(DEMO_REPORTS)/drift-report.md (and .json)"
 	@echo "Access review: $(DEMO_REPORTS)/access-review.html (open it in a browser) and access-review.csv"
 	@echo "Simulator request log: $(BUILD)/demo-simulator.log"
+
+# The request benchmark (tests/benchmark/bench.py): a seeded 200-member Starter organization, the
+# playbooks phase by phase against a simulator with 50 ms latency; a table, .build/bench/results.json,
+# and a failure when a phase needs more requests than its targets allow.
+.PHONY: bench
+BENCH_LATENCY_MS ?= 50
+bench: venv link
+	$(BIN)/python tests/benchmark/bench.py --latency-ms $(BENCH_LATENCY_MS) --output $(BUILD)/bench/results.json
 
 # --- artifacts -------------------------------------------------------------------------------
 

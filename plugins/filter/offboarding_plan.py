@@ -15,14 +15,16 @@ author:
   - trackops.toggl contributors (@trackops)
 description:
   - Reads the people to offboard (C(toggl_offboarding_people) of the role C(trackops.toggl.offboarding)) and the
-    organization as M(trackops.toggl.toggl_organization_info) read it (subsets V(users) and V(groups)), and returns
-    what each step must do, only for what is still to do, plus the report of what the steps do.
-  - The steps are, in order - take the people out of every group they are in (one
-    M(trackops.toggl.toggl_group) task per group, with the group's other members as the exact list); then with
-    O(mode=deactivate) deactivate them in the organization, which deactivates them in every workspace and keeps their
-    time entries (one bulk M(trackops.toggl.toggl_organization_user) task); with O(mode=remove) remove them from every
-    workspace (one bulk M(trackops.toggl.toggl_workspace_user) task per workspace) and then from the organization (one
-    bulk M(trackops.toggl.toggl_organization_user) task).
+    organization as M(trackops.toggl.toggl_organization_info) read it (subset V(users), plus V(groups) with
+    O(mode=remove)), and returns what each step must do, only for what is still to do, plus the report of what the
+    steps do.
+  - With O(mode=deactivate) there is one step - one bulk M(trackops.toggl.toggl_organization_user) task deactivates
+    them in the organization, which deactivates them in every workspace and keeps their time entries, and takes them
+    out of every group they are in, one request per person.
+  - With O(mode=remove) the steps are, in order - take the people out of every group they are in (one
+    M(trackops.toggl.toggl_group) task per group, with the group's other members as the exact list); remove them
+    from every workspace (one bulk M(trackops.toggl.toggl_workspace_user) task per workspace) and then from the
+    organization (one bulk M(trackops.toggl.toggl_organization_user) task).
   - It sends no request. People who are not members are reported as such and left alone, so a rerun plans nothing.
   - The organization owner can never be offboarded; RV(_value.owners) names them so that the role fails before any
     write.
@@ -36,7 +38,7 @@ options:
   organization:
     description:
       - The RV(trackops.toggl.toggl_organization_info#module:organization) result of
-        M(trackops.toggl.toggl_organization_info) with the subsets V(users) and V(groups).
+        M(trackops.toggl.toggl_organization_info) with the subset V(users), and V(groups) too with O(mode=remove).
     type: dict
     required: true
   mode:
@@ -56,22 +58,21 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Read the organization once
+- name: Read the organization's members once
   trackops.toggl.toggl_organization_info:
     organization: Acme
-    gather_subset: [users, groups]
+    gather_subset: [users]
   register: acme
 
 - name: Plan the offboarding
   ansible.builtin.set_fact:
     plan: "{{ ['mallory@example.com'] | trackops.toggl.offboarding_plan(acme.organization, mode='deactivate') }}"
 
-- name: Take them out of their groups, keeping everyone else
-  trackops.toggl.toggl_group:
+- name: Deactivate them and take them out of their groups
+  trackops.toggl.toggl_organization_user:
     organization: "{{ plan.organization_id }}"
-    id: "{{ item.id }}"
-    users: "{{ item.users }}"
-  loop: "{{ plan.groups }}"
+    users: "{{ plan.deactivate }}"
+  when: plan.deactivate | length > 0
 """
 
 RETURN = r"""
@@ -95,14 +96,15 @@ _value:
       elements: dict
     groups:
       description:
-        - One entry per group that contains someone to offboard, with C(id), C(name), C(users) (the user ids of the
-          members who stay, as strings, an exact list) and C(removed) (the e-mail addresses taken out).
+        - With O(mode=remove), one entry per group that contains someone to offboard, with C(id), C(name), C(users)
+          (the user ids of the members who stay, as strings, an exact list) and C(removed) (the e-mail addresses taken
+          out). Empty with O(mode=deactivate), whose organization step takes people out of their groups.
       type: list
       elements: dict
     deactivate:
       description:
         - With O(mode=deactivate), the O(trackops.toggl.toggl_organization_user#module:users) that deactivate the
-          members who are not deactivated yet.
+          members who are not deactivated yet and take everyone still in a group out of it (C(groups) V([])).
       type: list
       elements: dict
     workspaces:
@@ -156,14 +158,15 @@ def _emails(people):
     return emails
 
 
-def _check_organization(organization):
+def _check_organization(organization, mode):
     if not isinstance(organization, Mapping) or organization.get("id") is None:
         raise AnsibleFilterError("offboarding_plan needs the organization of toggl_organization_info")
-    for subset in ("users", "groups"):
+    needed = ("users", "groups") if mode == "remove" else ("users",)
+    for subset in needed:
         if organization.get(subset) is None:
             raise AnsibleFilterError(
-                "offboarding_plan needs toggl_organization_info with gather_subset [users, groups] (missing: %s)"
-                % subset
+                "offboarding_plan with mode=%s needs toggl_organization_info with gather_subset [%s] (missing: %s)"
+                % (mode, ", ".join(needed), subset)
             )
 
 
@@ -171,7 +174,7 @@ def offboarding_plan(people, organization, mode="deactivate", check_mode=False):
     if mode not in MODES:
         raise AnsibleFilterError("toggl_offboarding_mode: must be deactivate or remove, got %r" % (mode,))
     emails = _emails(people)
-    _check_organization(organization)
+    _check_organization(organization, mode)
     members = {str(user.get("email") or "").casefold(): user for user in organization["users"] if user.get("email")}
     leavers = {}  # user id -> email as the input gives it
     report = []
@@ -194,7 +197,7 @@ def offboarding_plan(people, organization, mode="deactivate", check_mode=False):
     owners = [email for email, member, _entry in leavers.values() if member.get("owner")]
 
     groups = []
-    for group in organization["groups"]:
+    for group in organization["groups"] if mode == "remove" else []:
         member_ids = [user.get("user_id") for user in group.get("users") or []]
         leaving = [user_id for user_id in member_ids if user_id in leavers]
         if not leaving:
@@ -216,12 +219,17 @@ def offboarding_plan(people, organization, mode="deactivate", check_mode=False):
     for email, member, entry in leavers.values():
         names = [workspace.get("name") for workspace in member.get("workspaces") or []]
         if mode == "deactivate":
+            # Deactivation and leaving the groups are one request per person, so there is no earlier
+            # write to guard with a preflight: the organization step refuses the owner and the caller first.
+            entry["groups_removed"] = list(member.get("groups") or [])
             if member.get("status") != "inactive":
-                deactivate.append({"user": email, "inactive": True})
                 entry["organization_deactivated"] = True
                 entry["workspaces_deactivated"] = names
             if entry["organization_deactivated"] or entry["groups_removed"]:
-                preflight.append({"user": email, "inactive": True})
+                change = {"user": email, "inactive": True}
+                if entry["groups_removed"]:
+                    change["groups"] = []
+                deactivate.append(change)
             continue
         for workspace in member.get("workspaces") or []:
             if check_mode and workspace.get("groups"):

@@ -24,8 +24,12 @@ description:
   - It sends no request. Workspace names are taken from the workspaces the organization's members are in (with
     their ids); a name no member is in yet is listed in RV(_value.unresolved_workspaces) for a lookup, and its id is
     then passed in O(workspace_ids).
-  - Newcomers are invited into their first workspace, with its role, so that alike invitations go in one request per
-    first workspace and role; their other workspaces and their groups are set by the workspace and group tasks.
+  - Newcomers are invited into all their workspaces, with their roles, and into their groups, so that alike
+    invitations go in one request; they appear in a workspace task only for settings an invitation cannot carry
+    (rates, labor costs, working hours, permissions), and in no group task.
+  - Outside check mode, people whose membership, workspace settings and groups the organization info already shows
+    as wanted are left out of the tasks, so a converged run costs the organization read alone. In check mode
+    every person is compared by the tasks (the audit counts and reports each one).
   - A person who is a member but deactivated is reactivated (C(inactive=false)).
   - Bad input fails the filter, naming it - a person without an e-mail address, a person listed twice, a workspace
     entry without a name, a person in the same workspace twice.
@@ -256,6 +260,48 @@ def _settings(entry):
     return {key: entry[key] for key in WORKSPACE_SETTINGS if entry.get(key) is not None}
 
 
+# A workspace setting -> its key in a member's workspaces[] of toggl_organization_info.
+LISTED_SETTINGS = {
+    "role": "role",
+    "rate": "rate",
+    "labor_cost": "labor_cost",
+    "working_hours_in_minutes": "working_hours",
+    "view_edit_billable_rates": "view_edit_billable_rates",
+    "view_edit_labor_costs": "view_edit_labor_costs",
+}
+
+
+def _same(wanted, shown):
+    if isinstance(wanted, bool) or isinstance(shown, bool):
+        return wanted is shown
+    if isinstance(wanted, (int, float)) and isinstance(shown, (int, float)):
+        return float(wanted) == float(shown)
+    return str(wanted) == str(shown)
+
+
+def _membership_differs(member, user):
+    """Whether the organization task has something to do for a member: reactivate, or admin."""
+    if member.get("status") == "inactive":
+        return True
+    return user.get("admin") is not None and bool(member.get("admin")) != bool(user["admin"])
+
+
+def _workspace_differs(member, ws_id, row):
+    """Whether the member's workspace row, as the organization info lists it, misses a wanted
+    setting. Anything the list does not show (a change mode, a role id) leaves it to the task."""
+    shown = [ws for ws in member.get("workspaces") or [] if ws.get("workspace_id") == ws_id]
+    if len(shown) != 1 or shown[0].get("status") == "inactive":
+        return True
+    for key, value in row.items():
+        if key in ("user", "inactive"):
+            continue
+        if key not in LISTED_SETTINGS or LISTED_SETTINGS[key] not in shown[0]:
+            return True
+        if not _same(value, shown[0][LISTED_SETTINGS[key]]):
+            return True
+    return False
+
+
 def onboarding_plan(people, organization, workspace_ids=None, check_mode=False):
     if people is None:
         people = []
@@ -297,25 +343,38 @@ def onboarding_plan(people, organization, workspace_ids=None, check_mode=False):
         user = {"user": email, "inactive": False}
         if person.get("admin") is not None:
             user["admin"] = person["admin"]
-        if resolved:
-            first_id, first = resolved[0]
-            invitation = {"workspace": str(first_id)}
-            if first.get("role"):
-                invitation["role"] = first["role"]
-            user["workspaces"] = [invitation]
-        organization_users.append(user)
+        if member is None and resolved:
+            invitation = []
+            for ws_id, entry in resolved:
+                item = {"workspace": str(ws_id)}
+                if entry.get("role"):
+                    item["role"] = entry["role"]
+                invitation.append(item)
+            user["workspaces"] = invitation
+            known_groups = [org.group(ref) for ref in group_refs]
+            user["groups"] = [str(group["group_id"]) for group in known_groups if group is not None]
+        if check_mode or member is None or _membership_differs(member, user):
+            organization_users.append(user)
 
+        person_workspaces = set()
         for ws_id, entry in resolved:
             name = org.workspace_names.get(ws_id, _ref_text(entry["name"]))
+            if ws_id in person_workspaces:
+                _fail("%s is listed in workspace %s twice" % (email, name))
+            person_workspaces.add(ws_id)
             for setting in PAID_SETTINGS:
                 if entry.get(setting) is not None and org.details is not None and _is_free(org.details):
                     refusals.append("%s in %s: %s" % (email, name, setting))
             if not in_later_tasks:
                 continue
             target = workspaces.setdefault(ws_id, {"workspace": str(ws_id), "name": name, "users": []})
-            if any(row["user"].casefold() == email.casefold() for row in target["users"]):
-                _fail("%s is listed in workspace %s twice" % (email, name))
             row = dict(_settings(entry), user=email, inactive=False)
+            if member is None and not check_mode:
+                # The invitation gives the membership and its role; only other settings are left.
+                if not set(row) - {"user", "inactive", "role"}:
+                    continue
+            elif not check_mode and not _workspace_differs(member, ws_id, row):
+                continue
             if check_mode and member is not None and member.get("status") == "inactive":
                 # Its workspace rows show the organization-wide deactivation, which the
                 # organization task ends first in a real run.
@@ -333,6 +392,8 @@ def onboarding_plan(people, organization, workspace_ids=None, check_mode=False):
             entry = groups.setdefault(
                 group["group_id"], {"id": str(group["group_id"]), "name": group.get("name"), "users": [], "missing": []}
             )
+            if member is None and not check_mode:
+                continue  # joins it through the invitation
             if email not in entry["users"]:
                 entry["users"].append(email)
             if member is None or group.get("name") not in (member.get("groups") or []):

@@ -71,7 +71,7 @@ class Reconciler:
     def ensure(self, resource, state=None):
         """Bring one object to ``state`` (default: the resource's own); returns an Outcome."""
         decision = self.decide(resource, state)
-        resource.vet(decision)
+        self.vet([decision])
         return self.apply(decision)
 
     def ensure_all(self, resources, state=None):
@@ -82,8 +82,7 @@ class Reconciler:
         decisions and returning the API objects in order, or None for each).
         """
         decisions = [self.decide(resource, state) for resource in resources]
-        for decision in decisions:
-            decision.resource.vet(decision)
+        self.vet(decisions)
         if self.check_mode or not decisions:
             return [self._predicted(decision) for decision in decisions]
         description = type(decisions[0].resource)
@@ -98,6 +97,14 @@ class Reconciler:
             self._finish(decision, written[id(decision)]) if id(decision) in written else self.apply(decision)
             for decision in decisions
         ]
+
+    @staticmethod
+    def vet(decisions):
+        """Every decision, then the task's decisions together (``vet_many``), before any write."""
+        for decision in decisions:
+            decision.resource.vet(decision)
+        if decisions:
+            type(decisions[0].resource).vet_many(decisions)
 
     def decide(self, resource, state=None):
         state = state or resource.state
@@ -134,7 +141,7 @@ class Reconciler:
         before = resource.state_of(current)
         changes = resource.changes(before, resource.desired())
         adopted = Decision(resource, "update" if changes else "none", current, before, changes)
-        resource.vet(adopted)
+        self.vet([adopted])
         return self.apply(adopted)
 
     def _predicted(self, decision):

@@ -86,6 +86,11 @@ class Resource:
         Called for every object of a task after all were decided; raise a TogglError to stop.
         """
 
+    @classmethod
+    def vet_many(cls, decisions):
+        """Refuse the task's decisions together, after each was vetted alone (see ``vet``): for
+        checks that depend on what the task as a whole would write, and in which order."""
+
     # -- desired and current state ------------------------------------------------------
 
     def desired(self):

@@ -17,7 +17,7 @@ description:
   - Invitations alike (same workspaces, roles, groups and O(skip_email)) go in one request. The invitation
     answer carries no organization user id, so O(admin), O(inactive) or O(labour_cost) asked for on invite
     cost one more read of the user list for the whole task, then one request per person.
-  - O(admin), O(inactive) and O(labour_cost) of members are set with one request per person who differs.
+  - O(admin), O(inactive), O(labour_cost) and, for members, O(groups) are set with one request per person who differs.
     Only the options you set are compared.
   - O(state=absent) removes people from the organization (and so from its workspaces and groups), everyone
     the task removes in one request.
@@ -138,9 +138,13 @@ options:
         choices: [admin, user, projectlead, teamlead]
   groups:
     description:
-      - On invite only, the groups the person joins, by name or numeric id. Ignored for existing users
-        (use M(trackops.toggl.toggl_group) for them).
-      - Names cost one read of the organization's groups, and only when someone is invited.
+      - The groups the person is in, by name or numeric id.
+      - On invite, the groups the invitation puts them in.
+      - For someone already in the organization, the exact list of their groups, set in the same request as
+        O(admin) and O(inactive) (V([]) takes them out of every group, as offboarding does). Unset, their
+        groups are left alone. To add one person to a group and keep its other members, or to change many
+        people's membership of one group in one request, use M(trackops.toggl.toggl_group).
+      - Names cost one read of the organization's groups; ids cost nothing.
     type: list
     elements: str
   skip_email:
@@ -184,11 +188,12 @@ EXAMPLES = r"""
       - user: grace@example.com
         labour_cost: 35
 
-- name: Offboard (deactivate) someone
+- name: Offboard (deactivate) someone and take them out of every group, in one request
   trackops.toggl.toggl_organization_user:
     organization: 10
     user: mallory@example.com
     inactive: true
+    groups: []
 
 - name: Remove people from the organization
   trackops.toggl.toggl_organization_user:

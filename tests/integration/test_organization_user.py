@@ -326,3 +326,22 @@ def test_failures_name_the_culprit_before_any_write(simulator, run_playbook):
     assert result_of(run, "bad email")["api_requests"] == {"total": 0}
     assert result_of(run, "bad entry in a list")["api_requests"] == {"total": 0}
     assert writes_in(log) == []
+
+
+def test_groups_of_a_member_are_set_exactly_in_the_same_request_as_inactive(simulator, run_playbook):
+    # carol is in Engineering: deactivated and moved to Contractors (by name and id) in one PUT per person
+    playbook = org_user_playbook(user="carol@example.com", inactive=True, groups=["Contractors"])
+    cycle = converge_cycle(simulator, run_playbook, playbook)
+    assert cycle["first"]["diff"]["before"]["groups"] == [300]
+    assert cycle["first"]["diff"]["after"]["groups"] == [301]
+    assert [(e["method"], e["path"], e["body"]) for e in writes_in(cycle["first_log"])] == [
+        ("PUT", ORG + "/users/1004", {"inactive": True, "groups": [301]})
+    ]
+    # the name costs one read of the groups; converged, neither /me nor a write
+    assert calls(cycle["second_log"]) == [("GET", ORG + "/users"), ("GET", ORG + "/groups")]
+    groups = {group["name"]: group["users"] or [] for group in api_get(simulator, "/organizations/10/groups")}
+    assert [member["user_id"] for member in groups["Contractors"]] == [4] and groups["Engineering"] == []
+    # [] takes her out of every group, ids cost no read of the groups
+    cycle = converge_cycle(simulator, run_playbook, org_user_playbook(user="carol@example.com", groups=[]))
+    assert [(e["method"], e["body"]) for e in writes_in(cycle["first_log"])] == [("PUT", {"groups": []})]
+    assert calls(cycle["second_log"]) == [("GET", ORG + "/users")]

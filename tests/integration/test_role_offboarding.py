@@ -9,7 +9,7 @@ from helpers import api_get, by_method, changed_tasks, role_cycle, run_logged, s
 ROLE = "trackops.toggl.offboarding : "
 PREFLIGHT = ROLE + "Refuse to offboard the token's own user, before any write"
 GROUPS = ROLE + "Take the people out of every group they are in, keeping the other members"
-DEACTIVATE = ROLE + "Deactivate the people in the organization, so in every workspace (one bulk task)"
+DEACTIVATE = ROLE + "Deactivate the people (so in every workspace) and take them out of their groups"
 WORKSPACES = ROLE + "Remove the people from every workspace (one bulk task per workspace)"
 REMOVE = ROLE + "Remove the people from the organization (one bulk task)"
 FACTS = ROLE + "Expose the results of the offboarding tasks and the report"
@@ -69,9 +69,9 @@ def test_deactivate_in_order_with_a_report(simulator, run_playbook):
     }
     cycle = role_cycle(simulator, run_playbook, "playbooks/offboard.yml", extra, late_check=False)
 
-    assert changed_tasks(cycle["check"]) == [GROUPS, DEACTIVATE]
+    assert changed_tasks(cycle["check"]) == [DEACTIVATE]
     first = cycle["first"]
-    assert changed_tasks(first) == [GROUPS, DEACTIVATE]
+    assert changed_tasks(first) == [DEACTIVATE]
     expected = [
         person(
             "Carol@example.com",
@@ -95,28 +95,21 @@ def test_deactivate_in_order_with_a_report(simulator, run_playbook):
         "eve@example.com: nothing left to do",
         "nobody@example.com: not a member of the organization",
     ]
-    # Ordered: the check that refuses the token's user, the group, then one bulk deactivation.
+    # One bulk task: deactivation and leaving the groups in one request per person.
     writes = [(e["method"], e["path"].replace("/api/v9", ""), e["body"]) for e in writes_in(cycle["first_log"])]
     assert writes == [
-        ("PATCH", "/organizations/10/groups/300", [{"op": "remove", "path": "/users", "value": [4]}]),
-        ("PUT", "/organizations/10/users/1004", {"inactive": True}),
+        ("PUT", "/organizations/10/users/1004", {"inactive": True, "groups": []}),
         ("PUT", "/organizations/10/users/1005", {"inactive": True}),
     ]
     assert [(e["method"], e["path"].replace("/api/v9", "")) for e in cycle["first_log"] if e["method"] == "GET"] == [
-        ("GET", "/me/organizations"),  # the role's one read: name, members, groups
+        ("GET", "/me/organizations"),  # the role's one read: name, members (with their groups)
         ("GET", "/organizations/10/users"),
-        ("GET", "/organizations/10/groups"),
-        ("GET", "/organizations/10/users"),  # the check-mode task that refuses the token's user
-        ("GET", "/me"),
-        ("GET", "/organizations/10/groups"),  # the group task (an exact list checks for the token's user)
-        ("GET", "/organizations/10/users"),
-        ("GET", "/me"),
-        ("GET", "/organizations/10/users"),  # the deactivation
+        ("GET", "/organizations/10/users"),  # the deactivation, which refuses the token's user first
         ("GET", "/me"),
     ]
     # Rerun: the organization read, and dan's pending invitation, which the list cannot show as
     # deactivated, checked by the organization task (no write); nothing reported as done.
-    assert by_method(cycle["rerun_log"]) == {"GET": 4, "total": 4}
+    assert by_method(cycle["rerun_log"]) == {"GET": 3, "total": 3}
     assert facts(cycle["rerun"])["toggl_offboarding_report"] == [
         person("Carol@example.com", "inactive"),
         person("dan@example.com", "invited"),
@@ -130,8 +123,8 @@ def test_deactivate_in_order_with_a_report(simulator, run_playbook):
     hq = {row["email"]: row for row in api_get(simulator, "/workspaces/100/workspace_users")}
     assert hq["carol@example.com"]["inactive"] is True  # time entries kept: still there, deactivated
     results = facts(first)["toggl_offboarding_results"]
-    assert [bool(result.get("changed")) for result in results] == [True, True, False]  # group, deactivation, removal
-    assert results[2]["skipped"] is True
+    assert [bool(result.get("changed")) for result in results] == [True, False]  # deactivation, removal
+    assert results[1]["skipped"] is True
 
 
 def test_remove_from_groups_workspaces_and_organization(simulator, run_playbook):

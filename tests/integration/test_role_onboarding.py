@@ -70,21 +70,20 @@ def test_twenty_newcomers_cost_requests_per_workspace_and_group(simulator, run_p
     assert [user["status"] for user in predicted["organization_users"]] == ["invited"] * 20
 
     first = cycle["first"]
-    assert changed_tasks(first) == [INVITE, WORKSPACES, GROUPS]
-    # One invitation per (first workspace, role), not one per person.
+    # The invitations carry both workspaces with roles and the group: no workspace task for Labs
+    # (roles only) and no group task.
+    assert changed_tasks(first) == [INVITE, WORKSPACES]
+    # One invitation per alike (workspaces with roles, groups), not one per person.
     invitations = [entry for entry in cycle["first_log"] if entry["path"].endswith("/invitations")]
-    assert sorted(len(entry["body"]["emails"]) for entry in invitations) == [2, 18]
-    assert all(entry["body"]["workspaces"][0]["workspace_id"] == 100 for entry in invitations)
+    assert sorted(len(entry["body"]["emails"]) for entry in invitations) == [1, 1, 6, 6, 6]
+    assert all([ws["workspace_id"] for ws in entry["body"]["workspaces"]] == [100, 101] for entry in invitations)
     # Per person only what the API has no bulk form for: the rate.
-    assert by_method(cycle["first_log"]) == {"GET": 14, "POST": 2, "PUT": 21, "PATCH": 3, "total": 40}
-    assert by_method(cycle["rerun_log"]) == {"GET": 6, "total": 6}
+    assert by_method(cycle["first_log"]) == {"GET": 6, "POST": 5, "PUT": 20, "total": 31}
+    # Converged: the organization read shows everything as wanted, so no module task runs.
     assert [(entry["method"], entry["path"].replace("/api/v9", "")) for entry in cycle["rerun_log"]] == [
         ("GET", "/me/organizations"),
         ("GET", "/organizations/10/users"),
         ("GET", "/organizations/10/groups"),
-        ("GET", "/organizations/10/users"),
-        ("GET", "/organizations/10/workspaces/100/workspace_users"),
-        ("GET", "/organizations/10/workspaces/101/workspace_users"),
     ]
 
     members = org_users(simulator)
@@ -102,12 +101,11 @@ def test_twenty_newcomers_cost_requests_per_workspace_and_group(simulator, run_p
     assert {"bob@example.com", "carol@example.com"} <= set(groups["Engineering"])
     assert "alice@example.com" in groups["Support"]
 
-    # The fact: organization task, then one result per workspace, then one per group.
+    # The fact: organization task, then one result per workspace with rates (no group task).
     results = results_fact(first)
-    assert len(results) == 1 + 2 + 3
+    assert len(results) == 1 + 1
     assert len(results[0]["organization_users"]) == 20
-    assert [result["item"]["name"] for result in results[1:3]] == ["Acme HQ", "Acme Labs"]
-    assert [result["group"]["name"] for result in results[3:]] == GROUP_NAMES
+    assert [result["item"]["name"] for result in results[1:]] == ["Acme HQ"]
     assert all(result["changed"] for result in results)
 
 

@@ -130,6 +130,11 @@ def require_paid_plan(resolver, organization_id, options):
         )
 
 
+def group_ids_of(obj):
+    """The sorted ids of the groups a member list entry shows the person in."""
+    return sorted(group.get("group_id") for group in obj.get("groups") or [])
+
+
 def with_status(obj):
     """A copy of a member with its ``status``: joined, invited (pending) or inactive."""
     return dict(obj, status=membership_status(obj.get("joined", True), obj.get("inactive")))
@@ -153,6 +158,8 @@ class OrganizationUser(Resource):
         "labour_cost_change_mode": Field(api_name="rate_change_mode", compare=None),
     }
     MEMBER_FIELDS = ("admin", "inactive", "labour_cost")
+    # Written in the same PUT as the member fields; not a Field, as its API value is a list of objects.
+    PUT_FIELDS = MEMBER_FIELDS + ("groups",)
 
     def __init__(self, params, client, resolver):
         super().__init__(params, client, resolver)
@@ -207,12 +214,28 @@ class OrganizationUser(Resource):
         }
         if self.params.get("labour_cost") is not None:
             state["labour_cost"] = labour_cost_of(obj)
+        if self.manages_groups():
+            state["groups"] = group_ids_of(obj)
         if obj.get("invitation_resent"):
             state["invitation_resent"] = True
         return state
 
+    def manages_groups(self):
+        """``groups`` of someone already in the organization is the exact list of their groups
+        (an invitation carries them otherwise)."""
+        return self.params.get("groups") is not None and self.current is not None
+
+    def desired(self):
+        desired = super().desired()
+        if self.manages_groups():
+            organization_id = self.organization_id
+            desired["groups"] = sorted({self.resolver.group_id(organization_id, ref) for ref in self.params["groups"]})
+        return desired
+
     def changes(self, current_state, desired):
         changes = super().changes(current_state, desired)
+        if "groups" in desired and sorted(current_state.get("groups") or []) != desired["groups"]:
+            changes["groups"] = desired["groups"]
         if "labour_cost" in changes and self.current is not None and not self.current.get("workspaces"):
             # The API shows a labour cost only through the member's workspaces: with none,
             # there is nothing to compare, and sending it every run would never converge.
@@ -324,6 +347,9 @@ class OrganizationUser(Resource):
                 predicted[option] = changes[option]
         if "labour_cost" in changes:
             predicted["workspaces"] = [dict(ws, cost=changes["labour_cost"]) for ws in current.get("workspaces") or []]
+        if "groups" in changes:
+            names = {group.get("group_id"): group.get("name") for group in current.get("groups") or []}
+            predicted["groups"] = [{"group_id": gid, "name": names.get(gid)} for gid in changes["groups"]]
         if changes.get("invitation_resent"):
             predicted["invitation_resent"] = True
         return with_status(predicted)
@@ -379,12 +405,14 @@ class OrganizationUser(Resource):
 
     def put_member(self, member, changes):
         body = self.payload({option: changes[option] for option in self.MEMBER_FIELDS if option in changes})
+        if "groups" in changes:
+            body["groups"] = changes["groups"]
         if "labour_cost" in changes and self.params.get("labour_cost_change_mode"):
             body["rate_change_mode"] = self.params["labour_cost_change_mode"]
         return self.client.put("%s/%s" % (self.members_path(), member["id"]), body=body, what="%s" % self.label(member))
 
     def update(self, current, changes):
-        if any(option in changes for option in self.MEMBER_FIELDS):
+        if any(option in changes for option in self.PUT_FIELDS):
             self.put_member(current, changes)
         if changes.get("invitation_resent"):
             if not current.get("invitation_id"):

@@ -30,6 +30,7 @@ from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
 )
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.organization_user import (
+    PAID_FEATURES,
     check_unique_users,
     check_user_ref,
     is_caller,
@@ -200,7 +201,29 @@ class WorkspaceUser(Resource):
                 subject,
                 "deactivate %s in workspace %s" % (self.who(subject), self.params["workspace"]),
             )
-        require_paid_plan(self.resolver, self.organization_id, decision.changes)
+
+    @classmethod
+    def vet_many(cls, decisions):
+        """Refuse paid-plan settings on a Free organization before any write - with a read of
+        the plan only when a write would come before the first such setting (see ``update_many``
+        for the order). When the task's first write is itself a paid setting, the API's 402
+        refuses it with nothing written, so the plan need not be read."""
+        paid = {}
+        for decision in decisions:
+            if decision.action in ("create", "update"):
+                paid.update((key, value) for key, value in decision.changes.items() if key in PAID_FEATURES)
+        if not paid or cls._first_write_is_paid(decisions):
+            return
+        first = decisions[0].resource
+        require_paid_plan(first.resolver, first.organization_id, paid)
+
+    @staticmethod
+    def _first_write_is_paid(decisions):
+        writing = [decision for decision in decisions if decision.writes]
+        if any(d.action != "update" or d.changes.get("is_direct") for d in writing):
+            return False  # a removal or an assignment is written first
+        first_put = next((d.resource.settings(d.changes) for d in writing if d.resource.settings(d.changes)), {})
+        return any(option in PAID_FEATURES for option in first_put)
 
     def who(self, obj=None):
         return (obj or {}).get("email") or self.params["user"]

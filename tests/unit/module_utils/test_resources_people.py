@@ -293,6 +293,48 @@ def test_admin_inactive_and_labour_cost_are_put_with_only_the_changed_keys():
     }
 
 
+def in_groups(*ids):
+    return [{"group_id": gid, "name": "Group %s" % gid} for gid in ids]
+
+
+def test_groups_of_a_member_are_their_exact_list_put_with_the_deactivation():
+    users = org_users()
+    users[4]["groups"] = in_groups(70, 72)
+    client = org_client()
+    client.answers[("GET", ORG_USERS_PATH)] = users
+    params = org_params(user="dan@example.com", inactive=True, groups=[])
+    outcomes, _unused = reconcile(OrganizationUser, [params], client)
+    assert client.writes() == [("PUT", "/organizations/10/users/505", {"inactive": True, "groups": []})]
+    assert client.reads() == [ORG_USERS_PATH, "/me"], "ids (or none) cost no read of the groups"
+    assert outcomes[0].before["groups"] == [70, 72] and outcomes[0].after["groups"] == []
+    # converged: nothing to write
+    users[4].update(inactive=True, groups=[])
+    client = org_client()
+    client.answers[("GET", ORG_USERS_PATH)] = users
+    outcomes, _unused = reconcile(OrganizationUser, [params], client)
+    assert outcomes[0].changed is False and client.writes() == []
+
+
+def test_groups_by_name_cost_one_read_of_the_groups_and_compare_as_a_set():
+    users = org_users()
+    users[4]["groups"] = in_groups(72, 70)
+    client = org_client()
+    client.answers[("GET", ORG_USERS_PATH)] = users
+    client.answers[("GET", "/organizations/10/groups")] = [
+        {"group_id": 70, "name": "Engineering"},
+        {"group_id": 72, "name": "QA"},
+    ]
+    outcomes, _unused = reconcile(OrganizationUser, [org_params(user="dan@example.com", groups=["QA", "70"])], client)
+    assert outcomes[0].changed is False and client.writes() == []
+    assert client.reads() == [ORG_USERS_PATH, "/organizations/10/groups"]
+    # groups unset: whatever groups they are in is left alone and not even shown
+    client = org_client()
+    client.answers[("GET", ORG_USERS_PATH)] = users
+    outcomes, _unused = reconcile(OrganizationUser, [org_params(user="dan@example.com", admin=True)], client)
+    assert "groups" not in outcomes[0].after
+    assert client.writes() == [("PUT", "/organizations/10/users/505", {"admin": True})]
+
+
 def test_labour_cost_of_a_member_in_no_workspace_is_not_sent():
     client = org_client()
     outcomes, _unused = reconcile(OrganizationUser, [org_params(user="carol@example.com", labour_cost=10.0)], client)
@@ -623,14 +665,21 @@ def test_paid_fields_on_a_free_workspace_fail_before_the_assignment():
     assert client.writes() == []
 
 
-def test_paid_fields_on_a_paid_workspace_cost_one_plan_read_only_when_they_change():
+def test_paid_fields_read_the_plan_only_when_another_write_would_come_first():
     client = ws_client()
     reconcile(WorkspaceUser, [ws_params(user="bob@example.com", rate=50.0)], client)
-    assert "/organizations/10" not in client.reads()
+    assert "/organizations/10" not in client.reads(), "unchanged: nothing to vet"
+    # the task's first write is the paid PUT itself: on Free the API's 402 refuses it, nothing written
     client = ws_client()
     reconcile(WorkspaceUser, [ws_params(user="bob@example.com", rate=60.0, labor_cost=10.0)], client)
-    assert client.reads() == [WS_USERS_PATH, "/organizations/10"]
+    assert client.reads() == [WS_USERS_PATH]
     assert client.writes() == [("PUT", "/workspaces/100/workspace_users/603", {"rate": 60.0, "labor_cost": 10.0})]
+    # a role change is written first: the plan is read before it
+    client = ws_client()
+    params = [ws_params(user="bob@example.com", role="projectlead"), ws_params(user="alice@example.com", rate=60.0)]
+    reconcile(WorkspaceUser, params, client)
+    assert client.reads() == [WS_USERS_PATH, "/organizations/10"]
+    # (an assignment written first: test_paid_fields_on_a_free_workspace_fail_before_the_assignment)
 
 
 def test_the_organization_comes_from_me_organizations_when_read_else_from_one_get():

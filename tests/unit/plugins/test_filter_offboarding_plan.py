@@ -6,12 +6,13 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.trackops.toggl.plugins.filter.offboarding_plan import FilterModule, offboarding_plan
 
 
-def member(email, user_id, status="joined", owner=False, workspaces=()):
+def member(email, user_id, status="joined", owner=False, workspaces=(), groups=()):
     return {
         "email": email,
         "user_id": user_id,
         "status": status,
         "owner": owner,
+        "groups": list(groups),
         "workspaces": [
             {"workspace_id": ws_id, "name": name, "groups": list(groups)} for ws_id, name, groups in workspaces
         ],
@@ -21,11 +22,16 @@ def member(email, user_id, status="joined", owner=False, workspaces=()):
 ORGANIZATION = {
     "id": 10,
     "users": [
-        member("owner@example.com", 1, owner=True, workspaces=[(100, "Acme HQ", [])]),
-        member("bob@example.com", 3, workspaces=[(100, "Acme HQ", []), (101, "Acme Labs", ["Engineering"])]),
-        member("carol@example.com", 4, workspaces=[(101, "Acme Labs", ["Engineering"])]),
+        member("owner@example.com", 1, owner=True, workspaces=[(100, "Acme HQ", [])], groups=["Engineering"]),
+        member(
+            "bob@example.com",
+            3,
+            workspaces=[(100, "Acme HQ", []), (101, "Acme Labs", ["Engineering"])],
+            groups=["Engineering"],
+        ),
+        member("carol@example.com", 4, workspaces=[(101, "Acme Labs", ["Engineering"])], groups=["Engineering"]),
         member("dan@example.com", 5, status="invited", workspaces=[(100, "Acme HQ", [])]),
-        member("eve@example.com", 6, status="inactive", workspaces=[(100, "Acme HQ", [])]),
+        member("eve@example.com", 6, status="inactive", workspaces=[(100, "Acme HQ", [])], groups=["Contractors"]),
     ],
     "groups": [
         {"group_id": 300, "name": "Engineering", "users": [{"user_id": 3}, {"user_id": 4}, {"user_id": 1}]},
@@ -54,21 +60,19 @@ def test_the_filter_is_registered_under_its_name():
     assert FilterModule().filters() == {"offboarding_plan": offboarding_plan}
 
 
-def test_deactivate_takes_people_out_of_groups_then_deactivates_who_is_not_yet():
-    plan = offboarding_plan(["Bob@example.com", "eve@example.com", "nobody@example.com"], ORGANIZATION)
+def test_deactivate_deactivates_and_takes_people_out_of_their_groups_in_one_step():
+    # the member list alone: deactivate needs no read of the groups
+    organization = {key: value for key, value in ORGANIZATION.items() if key != "groups"}
+    plan = offboarding_plan(["Bob@example.com", "eve@example.com", "nobody@example.com"], organization)
     assert plan["organization_id"] == 10 and plan["owners"] == []
-    # Exact lists of who stays, by user id (as strings, the module's option type).
-    assert plan["groups"] == [
-        {"id": "300", "name": "Engineering", "users": ["4", "1"], "removed": ["Bob@example.com"]},
-        {"id": "301", "name": "Contractors", "users": [], "removed": ["eve@example.com"]},
+    assert plan["groups"] == [] and plan["workspaces"] == [] and plan["remove"] == []
+    # one request per person carries both; eve is inactive already but still in a group
+    assert plan["deactivate"] == [
+        {"user": "Bob@example.com", "inactive": True, "groups": []},
+        {"user": "eve@example.com", "inactive": True, "groups": []},
     ]
-    assert plan["deactivate"] == [{"user": "Bob@example.com", "inactive": True}]
-    assert plan["workspaces"] == [] and plan["remove"] == []
-    # A group step writes first, so the token's user is checked before it (eve is inactive: no check needed).
-    assert plan["preflight"] == [
-        {"user": "Bob@example.com", "inactive": True},
-        {"user": "eve@example.com", "inactive": True},
-    ]
+    # nothing is written before the organization step, which refuses the token's user itself
+    assert plan["preflight"] == []
     assert plan["report"] == [
         report(
             "Bob@example.com",
@@ -151,5 +155,7 @@ def test_bad_input_fails_naming_it(people, message):
 def test_bad_mode_and_organization():
     with pytest.raises(AnsibleFilterError, match="toggl_offboarding_mode: must be deactivate or remove, got 'delete'"):
         offboarding_plan([], ORGANIZATION, mode="delete")
-    with pytest.raises(AnsibleFilterError, match=r"gather_subset \[users, groups\] \(missing: groups\)"):
-        offboarding_plan([], {"id": 10, "users": []})
+    with pytest.raises(AnsibleFilterError, match=r"mode=remove needs .* \[users, groups\] \(missing: groups\)"):
+        offboarding_plan([], {"id": 10, "users": []}, mode="remove")
+    with pytest.raises(AnsibleFilterError, match=r"mode=deactivate needs .* \[users\] \(missing: users\)"):
+        offboarding_plan([], {"id": 10, "groups": []})

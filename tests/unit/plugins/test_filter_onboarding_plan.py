@@ -52,17 +52,20 @@ def test_one_entry_per_person_per_workspace_and_per_group_touched():
     assert plan["organization_id"] == 10
     assert plan["unresolved_workspaces"] == [] and plan["unknown_groups"] == [] and plan["paid_plan_refusals"] == []
     assert plan["newcomers"] == ["dana@example.com", "erin@example.com"]
-    # The invitation names the first workspace only (with its role), so alike invitations batch.
+    # Newcomers are invited into all their workspaces (with roles) and groups, so alike invitations
+    # batch; bob, a member whose membership is as wanted, has no organization entry.
     assert plan["organization_users"] == [
         {
             "user": "dana@example.com",
             "inactive": False,
             "admin": False,
-            "workspaces": [{"workspace": "100", "role": "admin"}],
+            "workspaces": [{"workspace": "100", "role": "admin"}, {"workspace": "101"}],
+            "groups": ["300", "301"],
         },
-        {"user": "erin@example.com", "inactive": False, "workspaces": [{"workspace": "101"}]},
-        {"user": "bob@example.com", "inactive": False, "workspaces": [{"workspace": "101", "role": "projectlead"}]},
+        {"user": "erin@example.com", "inactive": False, "workspaces": [{"workspace": "101"}], "groups": ["301"]},
     ]
+    # Newcomers appear in a workspace task only for what the invitation cannot carry (dana's rate and
+    # labor cost; erin's membership is the invitation's); bob's new workspace needs its task.
     assert plan["workspaces"] == [
         {
             "workspace": "100",
@@ -74,26 +77,36 @@ def test_one_entry_per_person_per_workspace_and_per_group_touched():
             "name": "Acme Labs",
             "users": [
                 {"user": "dana@example.com", "labor_cost": 40, "inactive": False},
-                {"user": "erin@example.com", "inactive": False},
                 {"user": "bob@example.com", "role": "projectlead", "inactive": False},
             ],
         },
     ]
-    # Bob is in Engineering already (compared case-insensitively): only the newcomers are missing.
-    assert plan["groups"] == [
-        {
-            "id": "300",
-            "name": "Engineering",
-            "users": ["dana@example.com", "bob@example.com"],
-            "missing": ["dana@example.com"],
-        },
-        {
-            "id": "301",
-            "name": "Contractors",
-            "users": ["dana@example.com", "erin@example.com"],
-            "missing": ["dana@example.com", "erin@example.com"],
-        },
+    # Bob is in Engineering already (compared case-insensitively) and newcomers join through the
+    # invitation: no group task.
+    assert plan["groups"] == []
+
+
+def test_a_converged_member_is_left_out_of_every_task():
+    org = organization()
+    org["users"][1]["workspaces"] = [
+        {"workspace_id": 100, "name": "Acme HQ", "status": "joined", "role": "user", "rate": 95.0, "labor_cost": None}
     ]
+    people = [{"email": "bob@example.com", "workspaces": [{"name": "Acme HQ", "role": "user", "rate": 95}]}]
+    plan = onboarding_plan(people, org)
+    assert (plan["organization_users"], plan["workspaces"], plan["groups"]) == ([], [], [])
+    # A setting that differs, or one the list does not show, goes to the task.
+    for entry in ({"rate": 96}, {"role": "admin"}, {"rate_change_mode": "start-today"}):
+        people[0]["workspaces"][0].update(entry)
+        plan = onboarding_plan(people, org)
+        assert [row["user"] for ws in plan["workspaces"] for row in ws["users"]] == ["bob@example.com"]
+        people[0]["workspaces"][0] = {"name": "Acme HQ", "role": "user", "rate": 95}
+    # An admin flag that differs goes to the organization task; check mode compares everyone.
+    people[0]["admin"] = True
+    assert [u["user"] for u in onboarding_plan(people, org)["organization_users"]] == ["bob@example.com"]
+    people[0].pop("admin")
+    plan = onboarding_plan(people, org, check_mode=True)
+    assert [u["user"] for u in plan["organization_users"]] == ["bob@example.com"]
+    assert [row["user"] for ws in plan["workspaces"] for row in ws["users"]] == ["bob@example.com"]
 
 
 def test_a_group_everyone_is_in_already_is_left_out():
@@ -125,8 +138,10 @@ def test_workspaces_no_member_is_in_are_listed_for_a_lookup_then_resolved():
     assert first["unresolved_workspaces"] == ["Acme Empty"]
     second = onboarding_plan(people, organization(), workspace_ids={"Acme Empty": 102})
     assert second["unresolved_workspaces"] == []
-    assert second["organization_users"][0]["workspaces"] == [{"workspace": "102", "role": "admin"}]
-    assert [(ws["workspace"], ws["name"]) for ws in second["workspaces"]] == [("102", "Acme Empty"), ("100", "Acme HQ")]
+    invited_into = second["organization_users"][0]["workspaces"]
+    assert invited_into == [{"workspace": "102", "role": "admin"}, {"workspace": "100"}]
+    # Roles only: the invitation carries them, so no workspace task.
+    assert second["workspaces"] == []
 
 
 def test_unknown_groups_are_listed_by_name_or_id():

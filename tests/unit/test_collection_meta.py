@@ -62,7 +62,7 @@ def test_action_group_lists_exactly_the_modules(runtime):
 
 
 def test_requires_ansible(runtime):
-    assert runtime.get("requires_ansible") == ">=2.16.0"
+    assert runtime.get("requires_ansible") == ">=2.18.0"
 
 
 def test_galaxy_identity(galaxy):

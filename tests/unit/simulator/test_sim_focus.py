@@ -30,8 +30,8 @@ def focus(make_api):
     return make_api(focus_seed())
 
 
-def get(api, path, headers=OWNER, **query):
-    return api.get(ORG + path, token=None, headers=headers, query=query or None)
+def get(api, path, headers=None, **query):
+    return api.get(ORG + path, token=None, headers=OWNER if headers is None else headers, query=query or None)
 
 
 def test_focus_takes_only_its_own_keys(focus):

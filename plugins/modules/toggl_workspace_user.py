@@ -29,8 +29,10 @@ description:
     request fails before anything is written; an O(exclusive) list keeps them with a warning. Recognising them
     costs one read of the organization's user list and one C(GET /me), sent only when a removal or deactivation
     is planned.
-  - Rates, labor costs and working hours need a paid plan. On a Free organization they fail before anything is
-    written (the plan is read with one C(GET /organizations/{id}) when the task did not read it already).
+  - Rates, labor costs and working hours need a paid plan. On a Free organization they fail with nothing written.
+    When the task's first write is such a setting, the API refuses it (HTTP 402) and no read is spent on the plan;
+    when another write would come first (an addition, a role change), the plan is read before any write with one
+    C(GET /organizations/{id}), unless the task read it already.
 author:
   - trackops.toggl contributors (@trackops)
 options:

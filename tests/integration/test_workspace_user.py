@@ -98,7 +98,6 @@ def test_every_setting_of_an_existing_member_in_one_put(simulator, run_playbook)
         ("GET", HQ + "/workspace_users"),
         ("GET", "/api/v9/organizations/10/users"),
         ("GET", "/api/v9/me"),
-        ("GET", "/api/v9/organizations/10"),
         ("PUT", "/api/v9/workspaces/100/workspace_users/2003"),
     ]
     assert calls(cycle["second_log"]) == [("GET", HQ + "/workspace_users")]
@@ -249,6 +248,11 @@ def test_failures_name_the_culprit_before_any_write(simulator, run_playbook):
                 "users": [{"user": "dan@example.com"}, {"user": "zed@x.io"}],
             },
             "paid field on free": {"organization": 20, "workspace": 200, "user": "gina@example.com", "rate": 30},
+            "paid field on free after another write": {
+                "organization": 20,
+                "workspace": 200,
+                "users": [{"user": "gina@example.com", "role": "projectlead"}, {"user": "1", "rate": 30}],
+            },
             "unknown workspace": {"organization": 10, "workspace": "Nowhere", "user": "bob@example.com"},
             "remove owner": {"organization": 10, "workspace": 100, "user": "owner@example.com", "state": "absent"},
             "deactivate self": {"organization": 10, "workspace": 100, "user": 1, "inactive": True},
@@ -275,7 +279,14 @@ def test_failures_name_the_culprit_before_any_write(simulator, run_playbook):
     assert (
         failure_of(run, "one stranger in a list") == "user zed@x.io is not a member of organization 10: " + invite_hint
     )
+    # The task's first write is the rate itself: the API refuses it (402), nothing is written,
+    # and no read of the plan was spent on finding that out.
     assert failure_of(run, "paid field on free") == (
+        "needs a paid Toggl plan: Billable rates are available for Starter and higher plans."
+        " (HTTP 402 from PUT /workspaces/200/workspace_users/2208)"
+    )
+    # A role change would be written first: the plan is read and the task refused before it.
+    assert failure_of(run, "paid field on free after another write") == (
         "needs a paid Toggl plan: Billable rates are available for Starter and higher plans."
         " (rate: organization 'Freebie' is on the Free plan; nothing was written)"
     )
@@ -288,4 +299,6 @@ def test_failures_name_the_culprit_before_any_write(simulator, run_playbook):
     assert "exclusive is True but all of the following are missing: users" in failure_of(
         run, "exclusive without a list"
     )
-    assert writes_in(log) == []
+    assert [(e["method"], e["path"], e["status"]) for e in writes_in(log)] == [
+        ("PUT", "/api/v9/workspaces/200/workspace_users/2208", 402)
+    ]

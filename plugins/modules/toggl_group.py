@@ -36,8 +36,9 @@ description:
   - A new group with O(emoji) is created in one Focus C(POST) that carries the name, emoji, members and
     workspaces. An emoji change is one Focus C(PUT) that carries every other change of the task too (and both
     lists, the target or the current ones); changes without an emoji change stay on the Track API.
-  - Deleting a group always goes through the Track API, also when O(emoji) was managed. Focus's own
-    C(DELETE) needs a Focus key and a C(workspace_id) and deletes nothing more.
+  - With a Focus key configured (O(focus_api_key)), a group is deleted through the Focus API, where its emoji
+    lives, with one of the group's workspaces as the C(workspace_id) its C(DELETE) needs (a group in no workspace
+    costs one C(GET /me/workspaces) for it). Without a key, through the Track API. Either way one request.
 author:
   - trackops.toggl contributors (@trackops)
 options:

@@ -202,6 +202,38 @@ def test_emoji_create_set_clear_and_failures_in_one_run(simulator, run_playbook)
     )
 
 
+def test_deletion_goes_through_focus_with_a_key_and_through_track_without(simulator, run_playbook):
+    """With a Focus key the group is deleted through Focus, whose DELETE takes one of the group's
+    workspaces as workspace_id; without one, through Track. One request each after the list."""
+    simulator.reset(focus_seed())
+    play = {
+        "hosts": "localhost",
+        "gather_facts": False,
+        "tasks": [
+            {
+                "name": "with a key",
+                "trackops.toggl.toggl_group": {
+                    "organization": 10,
+                    "name": "Engineering",
+                    "state": "absent",
+                    "focus_api_key": "toggl_sk_owner",
+                },
+            },
+            {"name": "without", "trackops.toggl.toggl_group": {"organization": 10, "id": 201, "state": "absent"}},
+        ],
+    }
+    run, log = run_logged(simulator, run_playbook, yaml.safe_dump([play], sort_keys=False))
+    assert run.rc == 0, run
+    assert [run.task(name)["result"]["changed"] for name in ("with a key", "without")] == [True, True]
+    assert [(e["token"], e["method"], e["path"], e["query"] or None, e["status"]) for e in writes_in(log)] == [
+        ("toggl_sk_owner", "DELETE", FOCUS + "/groups/200", {"workspace_id": "100"}, 200),
+        ("tok-owner", "DELETE", "/api/v9/organizations/10/groups/201", None, 200),
+    ]
+    assert run.task("with a key")["result"]["api_requests"] == {"GET": 1, "DELETE": 1, "total": 2}
+    left = {group["name"] for group in api_get(simulator, "/organizations/10/groups")}
+    assert left.isdisjoint({"Engineering", "Contractors"})
+
+
 def pagination_seed(groups=250, members=450):
     """Acme with ``members`` extra members (on Acme HQ, each with a rate) and ``groups`` extra groups,
     some with ghosts."""

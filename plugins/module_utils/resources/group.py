@@ -18,8 +18,8 @@ Focus teams list filtered to the group (it needs a ``workspace_id``: one of the 
 workspaces, else one of the wanted ones, else the organization's first from
 ``/me/workspaces``). A group created with an emoji is one Focus ``POST`` carrying everything;
 an emoji change is one Focus ``PUT`` carrying every other change too (members as
-organization user ids). Deletion stays on Track: its ``DELETE`` needs no Focus key and no
-workspace, and takes the emoji with the group.
+organization user ids). With a Focus key, deletion goes through Focus too (its ``DELETE``
+takes a ``workspace_id``: one of the group's); without one, through Track.
 """
 
 from ansible_collections.trackops.toggl.plugins.module_utils.engine import ObjectExists
@@ -131,7 +131,7 @@ class Group(Resource):
         return path if group_id is None else "%s/%s" % (path, group_id)
 
     def _focus_workspace_id(self, group):
-        """The workspace_id the Focus teams list needs for its permission check."""
+        """The workspace_id Focus needs for its permission check (teams list, DELETE)."""
         candidates = list(group.get("workspaces") or []) or list((self._wanted or {}).get("workspaces") or [])
         if candidates:
             return sorted(candidates)[0]
@@ -495,4 +495,16 @@ class Group(Resource):
         return "%s %s %s: %s" % (patch.get("op"), patch.get("path"), patch.get("value"), failure.get("message"))
 
     def delete(self, current):
+        """With a Focus key, the group is deleted where its emoji lives, through Focus, whose
+        DELETE needs a ``workspace_id`` for its permission check: one of the group's workspaces
+        (no extra read), else the organization's first. Without a key, through Track."""
+        if getattr(self.client, "has_focus_key", False):
+            self.client.request(
+                "DELETE",
+                self._focus_path(current["group_id"]),
+                params={"workspace_id": self._focus_workspace_id(current)},
+                what=self.label(current),
+                service="focus",
+            )
+            return
         self.client.delete(self._path(current["group_id"]), what=self.label(current))

@@ -124,6 +124,11 @@ class FocusFakeApi:
         self.calls.append((service, "DELETE", path, None))
         return "OK"
 
+    def request(self, method, path, params=None, body=None, what=None, service="track"):
+        assert method == "DELETE"
+        self.calls.append((service, method, path, params))
+        return "OK"
+
     def writes(self):
         return [call for call in self.calls if call[1] != "GET"]
 
@@ -272,12 +277,32 @@ def test_emoji_without_a_focus_key_fails_before_any_request():
     assert api.calls == []
 
 
-def test_emoji_is_not_used_with_absent_and_deletion_stays_on_track():
+def test_emoji_is_not_used_with_absent():
     api = FocusFakeApi()
     with pytest.raises(TogglValidationError):
         Group(params(emoji="E", state="absent"), api, Resolver(api)).validate()
-    outcome = ensure(api, state="absent")
-    assert outcome.changed is True
+    assert api.calls == []
+
+
+def test_deletion_goes_through_focus_with_a_key_taking_a_workspace_of_the_group():
+    api = FocusFakeApi()
+    assert ensure(api, state="absent").changed is True
+    assert api.writes() == [("focus", "DELETE", "/organizations/10/groups/200", {"workspace_id": 100})]
+    assert [call for call in api.calls if call[2] == "/me/workspaces"] == [], "the group's workspace: no read"
+
+
+def test_deletion_of_a_group_in_no_workspace_takes_the_organizations_first():
+    api = FocusFakeApi(
+        groups=[{"group_id": 200, "name": "Eng", "users": [1], "workspaces": []}],
+        workspaces=[{"id": ident, "organization_id": org} for ident, org in ((105, 10), (101, 10), (99, 9))],
+    )
+    ensure(api, state="absent")
+    assert api.writes() == [("focus", "DELETE", "/organizations/10/groups/200", {"workspace_id": 101})]
+
+
+def test_deletion_without_a_key_goes_through_track():
+    api = FocusFakeApi(has_focus_key=False)
+    assert ensure(api, state="absent").changed is True
     assert api.writes() == [("track", "DELETE", "/organizations/10/groups/200", None)]
 
 

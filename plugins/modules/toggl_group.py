@@ -27,8 +27,8 @@ description:
   - When another run creates the same group between this task's read and its create, Toggl answers
     C(Name has already been taken); the task then reads the group list again and updates that group instead.
   - O(emoji) lives only in the Toggl Focus API, which edits the same groups with its own key
-    (O(focus_api_key), at O(focus_api_url)). Focus requests are sent only when O(emoji) is set (and, with a key, to delete).
-    The current emoji is then one more read, the Focus teams list filtered to the group
+    (O(focus_api_key), at O(focus_api_url)). Focus requests are sent only when O(emoji) is set (and, with a
+    key, to delete). The current emoji is then one more read, the Focus teams list filtered to the group
     (C(GET /organizations/{id}/teams?group_ids=...)), so a converged group with an emoji costs 2 requests
     (3 with O(users), which reads the organization's user list).
   - Focus needs a C(workspace_id) for that read; the task takes the group's first workspace, else the first of

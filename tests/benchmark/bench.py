@@ -20,7 +20,6 @@ wall time. It prints a table, writes JSON, and exits 1 when a target is missed:
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import subprocess
@@ -34,8 +33,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "tests" / "simulator"))
 
 import scenario  # noqa: E402  (beside this file, also when run as a script)
+import with_simulator  # noqa: E402  (tests/simulator: starts serve.py and waits for its line)
 
 CALLBACK_PLUGINS = ROOT / "tests" / "integration" / "callback_plugins"
 INVENTORY = ROOT / "playbooks" / "inventory.yml"
@@ -45,14 +46,6 @@ MODULE_PREFIX = "trackops.toggl."
 CONVERGED_RATIO = 1.0
 FIRST_RUN_RATIO = 1.2
 SCENARIO_BUDGET = 240
-
-
-def _load_with_simulator():
-    path = ROOT / "tests" / "simulator" / "with_simulator.py"
-    spec = importlib.util.spec_from_file_location("toggl_with_simulator", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _control(url: str, method: str, path: str, body=None):
@@ -210,7 +203,6 @@ def table(results: list[dict]) -> str:
 
 def run(latency_ms: int = 50, output: Path | None = DEFAULT_OUTPUT, python: str = sys.executable) -> dict:
     """Run every phase against a fresh simulator; returns the JSON document."""
-    with_simulator = _load_with_simulator()
     with tempfile.TemporaryDirectory(prefix="toggl-bench-") as tmp:
         workdir = Path(tmp)
         seed_file = workdir / "seed.json"

@@ -27,6 +27,7 @@ except ImportError:  # reported by the module base class through missing_require
 
 DEFAULT_API_URL = "https://api.track.toggl.com/api/v9"
 DEFAULT_FOCUS_API_URL = "https://focus.toggl.com/api"
+FOCUS_KEY_OPTION = "focus_api_key (env TOGGL_FOCUS_API_KEY)"
 USER_AGENT = "trackops.toggl-ansible-collection"
 
 # Methods whose repetition cannot create a second object; only these are retried on 5xx
@@ -150,7 +151,7 @@ class TogglClient:
                 "focus",
                 focus_api_url or DEFAULT_FOCUS_API_URL,
                 headers={"Authorization": b"Bearer " + _utf8(focus_api_key)} if focus_api_key else None,
-                credential_hint="check focus_api_key (env TOGGL_FOCUS_API_KEY)",
+                credential_hint="check " + FOCUS_KEY_OPTION,
             ),
         }
         self.has_focus_key = bool(focus_api_key)
@@ -215,10 +216,8 @@ class TogglClient:
 
     def _send(self, method, path, params=None, body=None, what=None, service="track"):
         target = self.services[service]
-        if service == "focus" and not self.has_focus_key:
-            raise TogglConfigError(
-                "%s needs the Toggl Focus API: set focus_api_key (env TOGGL_FOCUS_API_KEY)" % (what or path)
-            )
+        if service == "focus":
+            require_focus_key(self, "%s needs the Toggl Focus API" % (what or path))
         self.requests.add(method)
         try:
             response = self.session.request(
@@ -289,6 +288,17 @@ class TogglClient:
                 summary="rate limited by the Toggl API after %d retries" % self.max_retries,
             )
         return TogglApiError(method, path, status, api_message)
+
+
+def has_focus_key(client):
+    """Whether the client was given a Focus key (test doubles say so by the same attribute)."""
+    return bool(getattr(client, "has_focus_key", False))
+
+
+def require_focus_key(client, subject):
+    """Refuse ``subject``, before any request, when it needs the Focus API and no key was given."""
+    if not has_focus_key(client):
+        raise TogglConfigError("%s: set %s" % (subject, FOCUS_KEY_OPTION))
 
 
 def _utf8(text):

@@ -15,10 +15,10 @@ member carries ``status`` (``joined``, ``invited``, ``inactive``) from the one d
 ``references.membership_status``. Other subsets return the API's objects without secrets.
 """
 
+from ansible_collections.trackops.toggl.plugins.module_utils.client import require_focus_key
 from ansible_collections.trackops.toggl.plugins.module_utils.engine import scrub
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglApiError,
-    TogglConfigError,
     TogglReferenceError,
     TogglValidationError,
 )
@@ -201,11 +201,8 @@ class OrganizationInfo(Info):
             raise TogglValidationError("organization", "must be an organization name or id")
         super().validate()
         focus = [name for name in self.selected if name in self.named_subsets]
-        if focus and not getattr(self.client, "has_focus_key", False):
-            raise TogglConfigError(
-                "gather_subset %s: read through the Toggl Focus API: set focus_api_key (env TOGGL_FOCUS_API_KEY)"
-                % ", ".join(focus)
-            )
+        if focus:
+            require_focus_key(self.client, "gather_subset %s: read through the Toggl Focus API" % ", ".join(focus))
         workspace = self.params.get("focus_workspace")
         if workspace is not None and not str(workspace).strip():
             raise TogglValidationError("focus_workspace", "must be a workspace name or id")

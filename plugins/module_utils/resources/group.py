@@ -22,10 +22,10 @@ organization user ids). With a Focus key, deletion goes through Focus too (its `
 takes a ``workspace_id``: one of the group's); without one, through Track.
 """
 
+from ansible_collections.trackops.toggl.plugins.module_utils.client import has_focus_key, require_focus_key
 from ansible_collections.trackops.toggl.plugins.module_utils.engine import ObjectExists
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglApiError,
-    TogglConfigError,
     TogglReferenceError,
     TogglStateError,
     TogglValidationError,
@@ -40,7 +40,6 @@ PATCH_MAX_OPERATIONS = 100
 PATCH_MAX_VALUES = 100
 MEMBERSHIP_LISTS = (("users", "/users"), ("workspaces", "/workspaces"))
 PROTECTED_MEMBERS_RULE = "an exact users list never removes the organization owner or the token's own user"
-FOCUS_KEY_NEEDED = "is read and written through the Toggl Focus API: set focus_api_key (env TOGGL_FOCUS_API_KEY)"
 
 
 def chunks(values, size):
@@ -101,8 +100,7 @@ class Group(Resource):
         if self.manages_emoji:
             if self.state == "absent":
                 raise TogglValidationError("emoji", "is not used with state=absent, which deletes the group")
-            if not getattr(self.client, "has_focus_key", False):
-                raise TogglConfigError("emoji: " + FOCUS_KEY_NEEDED)
+            require_focus_key(self.client, "emoji: is read and written through the Toggl Focus API")
 
     # -- current state ---------------------------------------------------------------------
 
@@ -498,7 +496,7 @@ class Group(Resource):
         """With a Focus key, the group is deleted where its emoji lives, through Focus, whose
         DELETE needs a ``workspace_id`` for its permission check: one of the group's workspaces
         (no extra read), else the organization's first. Without a key, through Track."""
-        if getattr(self.client, "has_focus_key", False):
+        if has_focus_key(self.client):
             self.client.request(
                 "DELETE",
                 self._focus_path(current["group_id"]),

@@ -5,7 +5,8 @@ Usage:
 
 Starts `tests/simulator/serve.py` on a free loopback port (options other than --token and
 --sim-log are passed on to serve.py: --seed FILE, --latency-ms, --rate-limit, --quota, ...;
---sim-log sends the simulator's own output to FILE instead of stderr), runs COMMAND with
+--profile swagger|pages, --read-lag-ms N; --sim-log sends the simulator's own output to FILE
+instead of stderr), runs COMMAND with
 TOGGL_API_URL=http://HOST:PORT/api/v9, TOGGL_FOCUS_API_URL=http://HOST:PORT/focus/api and
 TOGGL_API_TOKEN=TOKEN (default tok-owner) in its environment, then stops the simulator with
 SIGTERM, also when COMMAND fails or this script is interrupted. Exits with COMMAND's exit code.
@@ -39,6 +40,10 @@ class SimulatorError(RuntimeError):
     """The simulator did not start, or did not stop cleanly."""
 
 
+def _has_option(args: list[str], name: str) -> bool:
+    return any(arg == name or arg.startswith(name + "=") for arg in args)
+
+
 class Simulator:
     """A `serve.py` child process: start() waits for its ready line, stop() sends SIGTERM.
 
@@ -54,9 +59,17 @@ class Simulator:
         serve: str | os.PathLike | None = None,
         log_path: str | os.PathLike | None = None,
         start_timeout: float = 30.0,
+        profile: str | None = None,
+        read_lag_ms: int | None = None,
     ) -> None:
+        """`profile` and `read_lag_ms`, when given, become --profile / --read-lag-ms (unless
+        `args` already has that option, which then wins)."""
         self.args = list(args or [])
-        if not any(arg == "--port" or arg.startswith("--port=") for arg in self.args):
+        if profile is not None and not _has_option(self.args, "--profile"):
+            self.args += ["--profile", str(profile)]
+        if read_lag_ms is not None and not _has_option(self.args, "--read-lag-ms"):
+            self.args += ["--read-lag-ms", str(int(read_lag_ms))]
+        if not _has_option(self.args, "--port"):
             self.args = ["--port", "0", *self.args]
         self.python = python or sys.executable
         self.serve = Path(serve or os.environ.get("TOGGL_SIMULATOR_SERVE") or SERVE)

@@ -18,6 +18,7 @@ from .auth import MissingCredentials
 from .errors import ApiError, error_response, json_string_response, unauthorized_response
 from .faults import TIMEOUT_SECONDS
 from .middleware import FOCUS_PREFIX, FOCUS_SERVER_ERROR, ApiGateway, install_request_hooks
+from .profiles import PROFILES
 from .runtime import Settings, Simulator
 
 EXTENSION_KEY = "toggl_simulator"
@@ -30,16 +31,28 @@ def create_app(
     rate_limit: float = 0.0,
     quota: bool = False,
     timeout_seconds: float | None = None,
+    profile: str = "swagger",
+    read_lag_ms: int = 0,
 ) -> Flask:
     """A simulator app with `seed` as its state (None: the built-in demo state).
 
     timeout_seconds shortens the 60 s that a "timeout" fault holds a request (tests only).
+    profile is "swagger" (default) or "pages" (see profiles.py); read_lag_ms delays the
+    visibility of writes to reads (see consistency.py).
 
     Raises seed.SeedError when the seed is unusable.
     """
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r} (choose from {', '.join(PROFILES)})")
+    if read_lag_ms < 0:
+        raise ValueError("read_lag_ms must not be negative")
     settings = Settings(
-        latency_ms=latency_ms, rate_limit=rate_limit, quota=quota,
+        latency_ms=latency_ms,
+        rate_limit=rate_limit,
+        quota=quota,
         timeout_seconds=TIMEOUT_SECONDS if timeout_seconds is None else timeout_seconds,
+        profile=profile,
+        read_lag_ms=read_lag_ms,
     )
     simulator = Simulator(seed, settings)
 

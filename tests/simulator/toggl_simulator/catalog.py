@@ -60,9 +60,7 @@ PREMIUM_WORKSPACE_FIELDS = {
     "projects_billable_by_default": "Must be a premium user to use projects_billable_by_default",
     "rounding": "Must be a premium user to use rounding",
 }
-TAG_RESTRICTION_NEEDS_PREMIUM = (
-    "restricting tag management to administrators requires a premium subscription"
-)
+TAG_RESTRICTION_NEEDS_PREMIUM = "restricting tag management to administrators requires a premium subscription"
 BILLABLE_RATES_NEED_STARTER = "Billable rates are available for Starter and higher plans."
 # Not documented: labor costs and working hours are paid features too; the texts are
 # modelled on the documented billable-rates one.
@@ -91,20 +89,53 @@ class Role:
 
 
 ROLES = (
-    Role(ORGANIZATION_OWNER_ROLE_ID, "org_owner", "Organization owner", "organization",
-         "owner", 100, "Owns the organization and its subscription"),
-    Role(ORGANIZATION_ADMIN_ROLE_ID, "org_admin", "Organization admin", "organization",
-         "admin", 90, "Manages the organization, its users and workspaces"),
-    Role(ORGANIZATION_MEMBER_ROLE_ID, "org_member", "Organization member", "organization",
-         "guest", 10, "Belongs to the organization"),
-    Role(WORKSPACE_ROLE_IDS["admin"], "ws_admin", "Workspace admin", "workspace",
-         "admin", 80, "Manages the workspace"),
-    Role(WORKSPACE_ROLE_IDS["projectlead"], "ws_projectlead", "Project lead", "workspace",
-         "manager", 60, "Manages the projects they lead"),
-    Role(WORKSPACE_ROLE_IDS["teamlead"], "ws_teamlead", "Team lead", "workspace",
-         "manager", 50, "Manages the teams they lead"),
-    Role(WORKSPACE_ROLE_IDS["user"], "ws_user", "User", "workspace",
-         "guest", 20, "Tracks time in the workspace"),
+    Role(
+        ORGANIZATION_OWNER_ROLE_ID,
+        "org_owner",
+        "Organization owner",
+        "organization",
+        "owner",
+        100,
+        "Owns the organization and its subscription",
+    ),
+    Role(
+        ORGANIZATION_ADMIN_ROLE_ID,
+        "org_admin",
+        "Organization admin",
+        "organization",
+        "admin",
+        90,
+        "Manages the organization, its users and workspaces",
+    ),
+    Role(
+        ORGANIZATION_MEMBER_ROLE_ID,
+        "org_member",
+        "Organization member",
+        "organization",
+        "guest",
+        10,
+        "Belongs to the organization",
+    ),
+    Role(WORKSPACE_ROLE_IDS["admin"], "ws_admin", "Workspace admin", "workspace", "admin", 80, "Manages the workspace"),
+    Role(
+        WORKSPACE_ROLE_IDS["projectlead"],
+        "ws_projectlead",
+        "Project lead",
+        "workspace",
+        "manager",
+        60,
+        "Manages the projects they lead",
+    ),
+    Role(
+        WORKSPACE_ROLE_IDS["teamlead"],
+        "ws_teamlead",
+        "Team lead",
+        "workspace",
+        "manager",
+        50,
+        "Manages the teams they lead",
+    ),
+    Role(WORKSPACE_ROLE_IDS["user"], "ws_user", "User", "workspace", "guest", 20, "Tracks time in the workspace"),
 )
 ROLES_BY_ID = {role.role_id: role for role in ROLES}
 

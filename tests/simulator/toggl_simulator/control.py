@@ -110,7 +110,7 @@ def accept_invitation():
     except ValueError:
         return _bad_request("the body is not valid JSON")
     if not isinstance(body, dict) or not isinstance(body.get("email"), str):
-        return _bad_request("body must be {\"email\": \"...\"} (optionally \"organization_id\")")
+        return _bad_request('body must be {"email": "..."} (optionally "organization_id")')
     result = accept_invitations(body["email"], body.get("organization_id"))
     if result is None:
         return json_string_response(404, f"no pending invitation for {body['email']}")
@@ -125,7 +125,7 @@ def advance_clock():
         return _bad_request("the body is not valid JSON")
     seconds = body.get("advance_seconds") if isinstance(body, dict) else None
     if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
-        return _bad_request("body must be {\"advance_seconds\": N} with N >= 0")
+        return _bad_request('body must be {"advance_seconds": N} with N >= 0')
     clock = access.simulator().clock
     clock.advance(seconds)
     return access.ok({"now": isoformat(clock.now()), "offset_seconds": clock.offset_seconds})

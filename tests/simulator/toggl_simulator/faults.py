@@ -1,5 +1,12 @@
 """Injected faults (POST /_sim/faults): answer a matching request with an error instead.
 
+Kinds: an HTTP error status (the request is not served), "reset" (the connection is closed
+without an answer, the request not served), "timeout" (answered after 60 s, not served),
+"lost" (the request IS served, its state change made, and then the connection is closed
+without an answer: a lost answer), and "interleave" (just before the matching request is
+served, the rule's own `request` is served as its `token`: another administrator writing
+between this client's read and its write; then the matching request is served normally).
+
 A rule matches on method (optional) and a regex searched in the request path. The first
 `skip` matching requests pass through untouched, the next `times` get the fault. Rules are
 checked in the order they were added; the first rule that fires wins.
@@ -9,7 +16,8 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-SPECIAL_FAULTS = ("reset", "timeout")
+SPECIAL_FAULTS = ("reset", "timeout", "lost", "interleave")
+INTERLEAVE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 TIMEOUT_SECONDS = 60
 
 
@@ -24,6 +32,9 @@ class FaultRule:
     skipped: int = 0
     fired: int = 0
     pattern: re.Pattern = field(default=None, repr=False)
+    # "interleave": the other request ({"method", "path", "body", "token"}) and what it got.
+    request: dict | None = None
+    interleaved: list[dict] = field(default_factory=list)
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method == method) and bool(self.pattern.search(path))
@@ -33,11 +44,20 @@ class FaultRule:
         return self.fired >= self.times
 
     def describe(self) -> dict:
-        return {
-            "method": self.method, "path": self.path, "status": self.status, "times": self.times,
-            "skip": self.skip, "retry_after": self.retry_after,
-            "skipped": self.skipped, "fired": self.fired,
+        described = {
+            "method": self.method,
+            "path": self.path,
+            "status": self.status,
+            "times": self.times,
+            "skip": self.skip,
+            "retry_after": self.retry_after,
+            "skipped": self.skipped,
+            "fired": self.fired,
         }
+        if self.request is not None:
+            described["request"] = dict(self.request)
+            described["interleaved"] = [dict(result) for result in self.interleaved]
+        return described
 
 
 def parse_rule(entry) -> FaultRule:
@@ -56,7 +76,10 @@ def parse_rule(entry) -> FaultRule:
         isinstance(status, int) and not isinstance(status, bool) and 400 <= status <= 599
     )
     if not valid_status:
-        raise ValueError("fault rule 'status' must be an HTTP error status (e.g. 500, 502, 429), 'reset' or 'timeout'")
+        raise ValueError(
+            "fault rule 'status' must be an HTTP error status (e.g. 500, 502, 429), "
+            "'reset', 'timeout', 'lost' or 'interleave'"
+        )
     method = entry.get("method")
     if method is not None and not isinstance(method, str):
         raise ValueError("fault rule 'method' must be a string")
@@ -66,10 +89,30 @@ def parse_rule(entry) -> FaultRule:
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
             raise ValueError(f"fault rule '{name}' must be an integer >= {minimum}")
         numbers[name] = value
+    other = _parse_interleaved_request(entry.get("request")) if status == "interleave" else None
     return FaultRule(
-        method=method.upper() if method else None, path=path, status=status, pattern=pattern,
+        method=method.upper() if method else None,
+        path=path,
+        status=status,
+        pattern=pattern,
+        request=other,
         **numbers,
     )
+
+
+def _parse_interleaved_request(other) -> dict:
+    if not isinstance(other, dict):
+        raise ValueError('an \'interleave\' fault rule needs \'request\': {"method", "path", "body", "token"}')
+    method = other.get("method")
+    if not isinstance(method, str) or method.upper() not in INTERLEAVE_METHODS:
+        raise ValueError(f"interleaved 'request.method' must be one of {', '.join(INTERLEAVE_METHODS)}")
+    path = other.get("path")
+    if not isinstance(path, str) or not path.startswith("/api/"):
+        raise ValueError("interleaved 'request.path' must be an API path such as /api/v9/organizations/10")
+    token = other.get("token")
+    if not isinstance(token, str) or not token:
+        raise ValueError("interleaved 'request.token' must be the API token to send it as")
+    return {"method": method.upper(), "path": path, "body": other.get("body"), "token": token}
 
 
 class FaultInjector:

@@ -2,33 +2,43 @@
 
 Two layers, because some of it cannot happen inside Flask:
 
-- ApiGateway wraps the WSGI app. It logs every API request, injects faults (a "reset"
-  must drop the socket without any HTTP answer, which only works outside Flask's error
-  handling), holds the state lock while Flask runs, and adds --latency-ms before the
-  response leaves (outside the lock, so slow responses still overlap).
+- ApiGateway wraps the WSGI app. It logs every API request, injects faults (a "reset" or
+  "lost" must drop the socket without any HTTP answer, which only works outside Flask's
+  error handling; "interleave" serves another request first), holds the state lock while
+  Flask runs (serving reads from the lagging view under --read-lag-ms), stamps every answer
+  with a Date header from the simulator clock, and adds --latency-ms before the response
+  leaves (outside the lock, so slow responses still overlap).
 - install_request_hooks adds Flask hooks for API paths: authentication, the leaky-bucket
   rate limit and the hourly quota, and the quota headers on the way out.
 
 Control endpoints (/_sim/...) pass through both untouched: no auth, no latency, no log.
 """
 
+import base64
 import http
 import io
 import json
 import socket
 import struct
 import time
+from email.utils import format_datetime
 from urllib.parse import parse_qsl
 
 from flask import Flask, g, request
+from werkzeug.exceptions import NotFound
+from werkzeug.test import EnvironBuilder
 
-from . import auth, quota
+from . import auth, profiles, quota
+from .consistency import READ_METHODS
 from .errors import ApiError
+from .request_log import _parse_json
 from .runtime import Simulator
 
 TRACK_PREFIX = "/api/"
 FOCUS_PREFIX = "/focus/api/"
 FOCUS_SERVER_ERROR = "Server error"
+# Fault kinds that still serve the request ("lost" after it, "interleave" another one before).
+SERVED_FAULTS = ("lost", "interleave")
 
 
 def is_api_path(path: str) -> bool:
@@ -47,37 +57,110 @@ class ApiGateway:
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         if not is_api_path(path):
+
+            def dated_start_response(status, headers, exc_info=None):
+                return start_response(status, self._with_date(headers), exc_info)
+
             with self.simulator.lock:
-                return self.wsgi_app(environ, start_response)
+                return self.wsgi_app(environ, dated_start_response)
 
         body = _read_body(environ)
         method = environ.get("REQUEST_METHOD", "GET").upper()
         entry = self.simulator.request_log.start(
-            method, path, _first_values(environ.get("QUERY_STRING", "")), body,
+            method,
+            path,
+            _first_values(environ.get("QUERY_STRING", "")),
+            body,
             auth.credential_label(environ.get("HTTP_AUTHORIZATION")),
         )
 
         rule = self.simulator.faults.take(method, path)
-        if rule is not None:
+        if rule is not None and rule.status not in SERVED_FAULTS:
             self.simulator.request_log.finish(entry, rule.status)
             return self._answer_with_fault(rule, environ, start_response)
+        if rule is not None and rule.status == "interleave":
+            rule.interleaved.append(self._serve_interleaved(rule.request))
 
-        statuses = []
-
-        def recording_start_response(status, headers, exc_info=None):
-            statuses.append(int(status.split(" ", 1)[0]))
-            return start_response(status, headers, exc_info)
-
-        with self.simulator.lock:
-            chunks = self.wsgi_app(environ, recording_start_response)
-            try:
-                payload = b"".join(chunks)
-            finally:
-                if hasattr(chunks, "close"):
-                    chunks.close()
-        self.simulator.request_log.finish(entry, statuses[-1] if statuses else None)
+        status, headers, payload = self._serve(environ, method)
+        if rule is not None and rule.status == "lost":
+            # Served (the state changed), then the answer is lost on the way back.
+            self.simulator.request_log.finish(entry, "lost")
+            self._drop_connection(environ)
+        self.simulator.request_log.finish(entry, int(status.split(" ", 1)[0]))
         self._delay()
+        start_response(status, headers)
         return [payload]
+
+    def _serve(self, environ, method: str) -> tuple[str, list, bytes]:
+        """Runs the Flask app under the state lock; returns (status line, headers, body).
+
+        With --read-lag-ms, a read runs against the lagging view of the state and a write
+        against the true state, queuing the state before it (see consistency.py).
+        """
+        captured: dict = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, list(headers)
+            return captured.setdefault("written", []).append
+
+        simulator = self.simulator
+        with simulator.lock:
+            truth = simulator.state
+            reading = method in READ_METHODS
+            before = None
+            if reading:
+                simulator.state = simulator.read_lag.view(truth)
+            else:
+                before = simulator.read_lag.before_write(truth)
+            try:
+                chunks = self.wsgi_app(environ, capture)
+                try:
+                    payload = b"".join([*captured.get("written", []), *chunks])
+                finally:
+                    if hasattr(chunks, "close"):
+                        chunks.close()
+            finally:
+                if reading:
+                    simulator.state = truth
+            code = int(captured["status"].split(" ", 1)[0])
+            if not reading:
+                simulator.read_lag.after_write(before, 200 <= code < 300)
+        return captured["status"], self._with_date(captured["headers"]), payload
+
+    def _serve_interleaved(self, other: dict) -> dict:
+        """Serves the interleave rule's own request (not logged); returns what it got."""
+        path, _sep, query = other["path"].partition("?")
+        credentials = base64.b64encode(f"{other['token']}:api_token".encode()).decode()
+        builder = EnvironBuilder(
+            path=path,
+            query_string=query or None,
+            method=other["method"],
+            json=other["body"] if other["body"] is not None else None,
+            headers={"Authorization": f"Basic {credentials}"},
+        )
+        try:
+            status, _headers, payload = self._serve(builder.get_environ(), other["method"])
+        finally:
+            builder.close()
+        return {"status": int(status.split(" ", 1)[0]), "body": _parse_json(payload)}
+
+    def _with_date(self, headers: list) -> list:
+        """Every API answer carries a Date header from the simulator's clock."""
+        kept = [(name, value) for name, value in headers if name.lower() != "date"]
+        kept.append(("Date", format_datetime(self.simulator.clock.now(), usegmt=True)))
+        return kept
+
+    def _drop_connection(self, environ):
+        connection = environ.get("werkzeug.socket")
+        if connection is not None:
+            # Linger 0 makes the close send RST; shutting down both directions ends the
+            # keep-alive loop that would otherwise wait on this socket for a next request.
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        raise SimulatedConnectionReset("simulated connection reset")
 
     def _delay(self) -> None:
         if self.simulator.settings.latency_ms > 0:
@@ -85,16 +168,7 @@ class ApiGateway:
 
     def _answer_with_fault(self, rule, environ, start_response):
         if rule.status == "reset":
-            connection = environ.get("werkzeug.socket")
-            if connection is not None:
-                # Linger 0 makes the close send RST; shutting down both directions ends the
-                # keep-alive loop that would otherwise wait on this socket for a next request.
-                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                try:
-                    connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-            raise SimulatedConnectionReset("simulated connection reset")
+            self._drop_connection(environ)
         if rule.status == "timeout":
             time.sleep(self.simulator.settings.timeout_seconds)
             status = 504
@@ -109,7 +183,7 @@ class ApiGateway:
         body = json.dumps(text).encode()
         headers.append(("Content-Length", str(len(body))))
         self._delay()
-        start_response(f"{status} {http.HTTPStatus(status).phrase}", headers)
+        start_response(f"{status} {http.HTTPStatus(status).phrase}", self._with_date(headers))
         return [body]
 
 
@@ -123,6 +197,9 @@ def install_request_hooks(app: Flask, simulator: Simulator) -> None:
         if not path.startswith(TRACK_PREFIX):
             return None
         g.caller = auth.authenticate_track(simulator.state, request.headers.get("Authorization"))
+        if not profiles.served(request.endpoint):
+            # After authentication, as for any unknown route (Swagger profile: pages-only path).
+            raise NotFound()
         user_id = g.caller.user.id
         organization_id = quota.organization_for_path(simulator.state, path)
         limit = quota.hourly_limit(simulator.state, organization_id)

@@ -60,9 +60,7 @@ class QuotaTracker:
         return window
 
     def _status(self, window: deque[float], limit: int, now: float) -> QuotaStatus:
-        resets_in = (
-            math.ceil(window[0] + catalog.QUOTA_WINDOW_SECONDS - now) if window else 0
-        )
+        resets_in = math.ceil(window[0] + catalog.QUOTA_WINDOW_SECONDS - now) if window else 0
         return QuotaStatus(total=limit, remaining=max(0, limit - len(window)), resets_in_secs=resets_in)
 
     def consume(self, user_id: int, organization_id: int | None, limit: int) -> tuple[bool, QuotaStatus]:

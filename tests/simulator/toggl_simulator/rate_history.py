@@ -24,23 +24,25 @@ def rates_for(state: State, workspace_id: int, level: str, level_id: int, rate_t
     """Every period of one rate, deleted ones included, in start order."""
     return sorted(
         (
-            r for r in state.rates.values()
-            if r.workspace_id == workspace_id and r.level == level
-            and r.level_id == level_id and r.type == rate_type
+            r
+            for r in state.rates.values()
+            if r.workspace_id == workspace_id and r.level == level and r.level_id == level_id and r.type == rate_type
         ),
         key=lambda r: (r.start, r.id),
     )
 
 
-def active_rate(state: State, now: datetime, workspace_id: int, level: str, level_id: int,
-                rate_type: str) -> Rate | None:
+def active_rate(
+    state: State, now: datetime, workspace_id: int, level: str, level_id: int, rate_type: str
+) -> Rate | None:
     live = [r for r in rates_for(state, workspace_id, level, level_id, rate_type) if r.deleted_at is None]
     current = [r for r in live if r.start <= now and (r.end is None or r.end > now)]
     return current[-1] if current else None
 
 
-def current_amount(state: State, now: datetime, workspace_id: int, level: str, level_id: int,
-                   rate_type: str) -> float | None:
+def current_amount(
+    state: State, now: datetime, workspace_id: int, level: str, level_id: int, rate_type: str
+) -> float | None:
     rate = active_rate(state, now, workspace_id, level, level_id, rate_type)
     return rate.amount if rate else None
 

@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass
 
 from .clock import SimClock
+from .consistency import ReadLag
 from .faults import TIMEOUT_SECONDS, FaultInjector
 from .quota import QuotaTracker
 from .ratelimit import LeakyBucketLimiter
@@ -23,6 +24,11 @@ class Settings:
     rate_limit: float = 0.0
     quota: bool = False
     timeout_seconds: float = TIMEOUT_SECONDS
+    # "swagger" (default): the API as the official 2026 Swagger documents it; "pages": as the
+    # older reference pages describe it (see profiles.py).
+    profile: str = "swagger"
+    # Eventual consistency: reads see the state before a write until this many ms after it.
+    read_lag_ms: int = 0
 
 
 class Simulator:
@@ -37,6 +43,7 @@ class Simulator:
         self.faults = FaultInjector()
         self.rate_limiter = LeakyBucketLimiter(settings.rate_limit, self.clock)
         self.quota = QuotaTracker(self.clock)
+        self.read_lag = ReadLag(settings.read_lag_ms, self.clock)
 
     def reset(self, seed: dict | None) -> None:
         """Replaces all state (raises SeedError, changing nothing, if the seed is bad)."""
@@ -46,3 +53,4 @@ class Simulator:
             self.faults.clear()
             self.quota.clear()
             self.rate_limiter.clear()
+            self.read_lag.clear()

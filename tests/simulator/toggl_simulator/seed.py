@@ -135,23 +135,30 @@ class _SeedLoader:
             if self.state.membership(org_id, user.id):
                 raise SeedError(f"{where}: user {user.id} listed twice")
             invited = bool(member.get("invited", False))
-            self.state.add_membership(OrganizationUser(
-                id=member.get("id") or self.state.ids.next(),
-                organization_id=org_id,
-                user_id=user.id,
-                admin=bool(member.get("admin", False)) or user.id == owner.id,
-                inactive=bool(member.get("inactive", False)),
-                joined=not invited,
-                labour_cost=member.get("labour_cost"),
-                created_at=self.now,
-            ))
+            self.state.add_membership(
+                OrganizationUser(
+                    id=member.get("id") or self.state.ids.next(),
+                    organization_id=org_id,
+                    user_id=user.id,
+                    admin=bool(member.get("admin", False)) or user.id == owner.id,
+                    inactive=bool(member.get("inactive", False)),
+                    joined=not invited,
+                    labour_cost=member.get("labour_cost"),
+                    created_at=self.now,
+                )
+            )
             if invited:
                 invited_user_ids.append(user.id)
         if not self.state.membership(org_id, owner.id):
-            self.state.add_membership(OrganizationUser(
-                id=self.state.ids.next(), organization_id=org_id, user_id=owner.id,
-                admin=True, created_at=self.now,
-            ))
+            self.state.add_membership(
+                OrganizationUser(
+                    id=self.state.ids.next(),
+                    organization_id=org_id,
+                    user_id=owner.id,
+                    admin=True,
+                    created_at=self.now,
+                )
+            )
 
         for ws_entry in _list(entry, "workspaces", where):
             self._load_workspace(org, ws_entry)
@@ -175,9 +182,13 @@ class _SeedLoader:
         te_constraints = dict(catalog.TIME_ENTRY_CONSTRAINT_DEFAULTS)
         te_constraints.update(entry.get("time_entry_constraints") or {})
         workspace = Workspace(
-            id=ws_id, organization_id=org.id, name=_required_str(entry, "name", where),
-            settings=settings, te_constraints=te_constraints,
-            created_at=self.now, at=self.now,
+            id=ws_id,
+            organization_id=org.id,
+            name=_required_str(entry, "name", where),
+            settings=settings,
+            te_constraints=te_constraints,
+            created_at=self.now,
+            at=self.now,
             working_hours_in_minutes=entry.get("working_hours_in_minutes"),
         )
         self.state.workspaces[ws_id] = workspace
@@ -188,10 +199,14 @@ class _SeedLoader:
             user = self._require_user(member.get("user_id"), f"{where} users[]")
             if not self.state.membership(org.id, user.id):
                 # A workspace member is an organization member; the seed may skip listing it.
-                self.state.add_membership(OrganizationUser(
-                    id=self.state.ids.next(), organization_id=org.id, user_id=user.id,
-                    created_at=self.now,
-                ))
+                self.state.add_membership(
+                    OrganizationUser(
+                        id=self.state.ids.next(),
+                        organization_id=org.id,
+                        user_id=user.id,
+                        created_at=self.now,
+                    )
+                )
             role = member.get("role", "user")
             if role not in catalog.WORKSPACE_ROLE_IDS:
                 raise SeedError(f"{where}: role must be one of {', '.join(catalog.WORKSPACE_ROLE_IDS)}")
@@ -216,18 +231,22 @@ class _SeedLoader:
         project_id = _required_int(entry, "id", f"workspace {workspace.id} projects[]")
         where = f"project {project_id}"
         self.state.projects[project_id] = Project(
-            id=project_id, workspace_id=workspace.id, name=_required_str(entry, "name", where),
+            id=project_id,
+            workspace_id=workspace.id,
+            name=_required_str(entry, "name", where),
             billable=bool(entry.get("billable", False)),
             is_private=bool(entry.get("is_private", True)),
             active=bool(entry.get("active", True)),
             color=entry.get("color", "#06aaf5"),
             estimated_hours=entry.get("estimated_hours"),
-            fixed_fee=bool(entry.get("fixed_fee", False)),
+            # A number is the fixed fee amount (Swagger: a number); true/false as the pages had it.
+            fixed_fee=_fixed_fee(entry.get("fixed_fee", False)),
         )
         for task in _list(entry, "tasks", where):
             task_id = _required_int(task, "id", f"{where} tasks[]")
-            self.state.tasks[task_id] = Task(task_id, workspace.id, project_id,
-                                             _required_str(task, "name", f"task {task_id}"))
+            self.state.tasks[task_id] = Task(
+                task_id, workspace.id, project_id, _required_str(task, "name", f"task {task_id}")
+            )
         for member in _list(entry, "users", where):
             user = self._require_user(member.get("user_id"), f"{where} users[]")
             link_id = member.get("id") or self.state.ids.next()
@@ -244,13 +263,20 @@ class _SeedLoader:
             if ws_id not in self.state.workspaces or self.state.workspaces[ws_id].organization_id != org.id:
                 raise SeedError(f"{where}: workspace {ws_id} is not in organization {org.id}")
         self.state.groups[group_id] = Group(
-            id=group_id, organization_id=org.id, name=_required_str(entry, "name", where),
+            id=group_id,
+            organization_id=org.id,
+            name=_required_str(entry, "name", where),
             user_ids=sorted(set(entry.get("users", []))),
             workspace_ids=sorted(set(entry.get("workspaces", []))),
-            at=self.now, emoji=entry.get("emoji"),
-            ghosts=[{"id": _required_int(ghost, "id", f"{where} ghosts[]"),
-                     "name": _required_str(ghost, "name", f"{where} ghosts[]")}
-                    for ghost in _list(entry, "ghosts", where)],
+            at=self.now,
+            emoji=entry.get("emoji"),
+            ghosts=[
+                {
+                    "id": _required_int(ghost, "id", f"{where} ghosts[]"),
+                    "name": _required_str(ghost, "name", f"{where} ghosts[]"),
+                }
+                for ghost in _list(entry, "ghosts", where)
+            ],
         )
 
     def _load_workspace_content(self, entry: dict) -> None:
@@ -259,12 +285,12 @@ class _SeedLoader:
         where = f"workspace {ws_id}"
         for link in _list(entry, "project_groups", where):
             link_id = link.get("id") or self.state.ids.next()
-            self.state.project_groups[link_id] = ProjectGroup(
-                link_id, ws_id, link["project_id"], link["group_id"])
+            self.state.project_groups[link_id] = ProjectGroup(link_id, ws_id, link["project_id"], link["group_id"])
         for reminder in _list(entry, "reminders", where):
             reminder_id = reminder.get("id") or self.state.ids.next()
             self.state.track_reminders[reminder_id] = TrackReminder(
-                id=reminder_id, workspace_id=ws_id,
+                id=reminder_id,
+                workspace_id=ws_id,
                 frequency=reminder.get("frequency", 1),
                 threshold=reminder.get("threshold", 8),
                 user_ids=list(reminder.get("user_ids", [])),
@@ -276,7 +302,8 @@ class _SeedLoader:
         for alert in _list(entry, "alerts", where):
             alert_id = alert.get("id") or self.state.ids.next()
             self.state.alerts[alert_id] = Alert(
-                id=alert_id, workspace_id=ws_id,
+                id=alert_id,
+                workspace_id=ws_id,
                 project_id=alert.get("project_id"),
                 source_kind=alert.get("source_kind", "project"),
                 threshold_type=alert.get("threshold_type", "percentage"),
@@ -294,23 +321,42 @@ class _SeedLoader:
             end = parse_timestamp(rate["end"]) if rate.get("end") else None
             rate_id = rate.get("id") or self.state.ids.next()
             self.state.rates[rate_id] = Rate(
-                id=rate_id, workspace_id=ws_id, level=rate["level"], level_id=rate["level_id"],
-                type=rate_type, amount=rate["amount"], start=start, end=end,
-                created_at=self.now, updated_at=self.now, creator_id=None,
+                id=rate_id,
+                workspace_id=ws_id,
+                level=rate["level"],
+                level_id=rate["level_id"],
+                type=rate_type,
+                amount=rate["amount"],
+                start=start,
+                end=end,
+                created_at=self.now,
+                updated_at=self.now,
+                creator_id=None,
                 rate_change_mode=rate.get("mode", "override-current"),
             )
 
     def _seed_rate(self, ws_id: int, level: str, level_id: int, rate_type: str, amount) -> None:
         rate_history.record_rate(
-            self.state, self.now, workspace_id=ws_id, level=level, level_id=level_id,
-            rate_type=rate_type, amount=amount, mode="override-all", start=None, creator_id=None,
+            self.state,
+            self.now,
+            workspace_id=ws_id,
+            level=level,
+            level_id=level_id,
+            rate_type=rate_type,
+            amount=amount,
+            mode="override-all",
+            start=None,
+            creator_id=None,
         )
 
     def _create_seeded_invitation(self, org: Organization, user_id: int) -> None:
         membership = self.state.membership(org.id, user_id)
         invitation = Invitation(
-            id=self.state.ids.next(), organization_id=org.id,
-            email=self.state.users[user_id].email, recipient_id=user_id, sender_id=org.owner_id,
+            id=self.state.ids.next(),
+            organization_id=org.id,
+            email=self.state.users[user_id].email,
+            recipient_id=user_id,
+            sender_id=org.owner_id,
             code=secrets.token_hex(16),
             workspaces=[
                 {"workspace_id": ws.id, "role": self.state.workspace_user(ws.id, user_id).role}
@@ -318,7 +364,8 @@ class _SeedLoader:
                 if self.state.workspace_user(ws.id, user_id)
             ],
             group_ids=[g.id for g in self.state.groups_of(org.id) if user_id in g.user_ids],
-            skip_email=True, created_at=self.now,
+            skip_email=True,
+            created_at=self.now,
         )
         self.state.invitations[invitation.id] = invitation
         membership.invitation_id = invitation.id
@@ -349,3 +396,11 @@ def _required_str(entry: dict, key: str, where: str) -> str:
     if not isinstance(value, str) or not value:
         raise SeedError(f"{where}: '{key}' must be a non-empty string")
     return value
+
+
+def _fixed_fee(value) -> bool | float:
+    if isinstance(value, bool) or value is None:
+        return bool(value)
+    if isinstance(value, int | float):
+        return float(value)
+    raise SeedError(f"project fixed_fee must be a number or a boolean, not {value!r}")

@@ -141,7 +141,7 @@ class Project:
     active: bool = True
     color: str = "#06aaf5"
     estimated_hours: int | None = None
-    fixed_fee: bool = False
+    fixed_fee: bool | float = False  # a number: the fixed fee amount; False: none
 
 
 @dataclass
@@ -259,9 +259,7 @@ class State:
         return next((u for u in self.users.values() if u.api_token and u.api_token == token), None)
 
     def user_by_focus_key(self, key: str) -> User | None:
-        return next(
-            (u for u in self.users.values() if u.focus_api_key and u.focus_api_key == key), None
-        )
+        return next((u for u in self.users.values() if u.focus_api_key and u.focus_api_key == key), None)
 
     # ----- organizations and their members -----------------------------------------------
 
@@ -335,8 +333,13 @@ class State:
             row.direct = row.direct or direct
             return row
         row = WorkspaceUser(
-            id=self.ids.next(), workspace_id=workspace_id, user_id=user_id, role=role,
-            direct=direct, created_at=now, at=now,
+            id=self.ids.next(),
+            workspace_id=workspace_id,
+            user_id=user_id,
+            role=role,
+            direct=direct,
+            created_at=now,
+            at=now,
         )
         self.insert_workspace_user(row)
         return row
@@ -365,15 +368,10 @@ class State:
         return [g for g in self.groups.values() if g.organization_id == organization_id]
 
     def group_ids_of_user_in_workspace(self, workspace_id: int, user_id: int) -> list[int]:
-        return sorted(
-            g.id for g in self.groups.values()
-            if workspace_id in g.workspace_ids and user_id in g.user_ids
-        )
+        return sorted(g.id for g in self.groups.values() if workspace_id in g.workspace_ids and user_id in g.user_ids)
 
     def group_workspace_ids_for_user(self, user_id: int) -> set[int]:
-        return {
-            ws_id for g in self.groups.values() if user_id in g.user_ids for ws_id in g.workspace_ids
-        }
+        return {ws_id for g in self.groups.values() if user_id in g.user_ids for ws_id in g.workspace_ids}
 
     def sync_group_access(self, organization_id: int, now: datetime) -> None:
         """Makes workspace memberships match the organization's groups.
@@ -418,8 +416,7 @@ class State:
         )
 
     def alerts_of(self, workspace_id: int) -> list[Alert]:
-        return sorted((a for a in self.alerts.values() if a.workspace_id == workspace_id),
-                      key=lambda a: a.id)
+        return sorted((a for a in self.alerts.values() if a.workspace_id == workspace_id), key=lambda a: a.id)
 
     # ----- dump ----------------------------------------------------------------------------
 

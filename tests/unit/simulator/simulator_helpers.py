@@ -26,13 +26,21 @@ class Api:
         self.client = app.test_client()
         self.simulator = simulator_of(app)
 
-    def request(self, method: str, path: str, *, token: str | None = OWNER, json=None, data=None,
-                headers: dict | None = None, query: dict | None = None):
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = OWNER,
+        json=None,
+        data=None,
+        headers: dict | None = None,
+        query: dict | None = None,
+    ):
         all_headers = dict(basic(token) if token else {})
         all_headers.update(headers or {})
         url = path if path.startswith(("/_sim", "/focus")) else f"/api/v9{path}"
-        return self.client.open(url, method=method, json=json, data=data, headers=all_headers,
-                                query_string=query)
+        return self.client.open(url, method=method, json=json, data=data, headers=all_headers, query_string=query)
 
     def get(self, path, **kwargs):
         return self.request("GET", path, **kwargs)
@@ -52,28 +60,61 @@ class Api:
 
 BASE_SEED = {
     "users": [
-        {"id": 1, "email": "owner@example.com", "fullname": "Olive Owner", "api_token": "tok-owner",
-         "password": "secret", "focus_api_key": "toggl_sk_owner"},
+        {
+            "id": 1,
+            "email": "owner@example.com",
+            "fullname": "Olive Owner",
+            "api_token": "tok-owner",
+            "password": "secret",
+            "focus_api_key": "toggl_sk_owner",
+        },
         {"id": 2, "email": "alice@example.com", "fullname": "Alice Admin", "api_token": "tok-alice"},
         {"id": 3, "email": "bob@example.com", "fullname": "Bob Builder", "api_token": "tok-bob"},
         {"id": 4, "email": "carol@example.com", "fullname": "Carol Free", "api_token": "tok-carol"},
         {"id": 5, "email": "outsider@example.com", "fullname": "Otto Outsider", "api_token": "tok-out"},
     ],
     "organizations": [
-        {"id": 10, "name": "Acme", "plan": "starter", "owner": 1,
-         "users": [{"user_id": 1, "admin": True}, {"user_id": 2, "admin": True}, {"user_id": 3}],
-         "workspaces": [
-             {"id": 100, "name": "Acme HQ",
-              "users": [{"user_id": 1, "role": "admin"}, {"user_id": 2, "role": "admin"},
-                        {"user_id": 3, "role": "user"}],
-              "projects": [{"id": 1000, "name": "Website", "tasks": [{"id": 1100, "name": "Design"}],
-                            "users": [{"id": 1200, "user_id": 3}]}]},
-             {"id": 101, "name": "Acme Labs", "users": [{"user_id": 1, "role": "admin"}]},
-         ],
-         "groups": [{"id": 200, "name": "Engineering", "users": [2], "workspaces": [100]}]},
-        {"id": 20, "name": "Freebies", "plan": "free", "owner": 1,
-         "users": [{"user_id": 1, "admin": True}, {"user_id": 4}],
-         "workspaces": [{"id": 300, "name": "Free Space",
-                         "users": [{"user_id": 1, "role": "admin"}, {"user_id": 4, "role": "user"}]}]},
+        {
+            "id": 10,
+            "name": "Acme",
+            "plan": "starter",
+            "owner": 1,
+            "users": [{"user_id": 1, "admin": True}, {"user_id": 2, "admin": True}, {"user_id": 3}],
+            "workspaces": [
+                {
+                    "id": 100,
+                    "name": "Acme HQ",
+                    "users": [
+                        {"user_id": 1, "role": "admin"},
+                        {"user_id": 2, "role": "admin"},
+                        {"user_id": 3, "role": "user"},
+                    ],
+                    "projects": [
+                        {
+                            "id": 1000,
+                            "name": "Website",
+                            "tasks": [{"id": 1100, "name": "Design"}],
+                            "users": [{"id": 1200, "user_id": 3}],
+                        }
+                    ],
+                },
+                {"id": 101, "name": "Acme Labs", "users": [{"user_id": 1, "role": "admin"}]},
+            ],
+            "groups": [{"id": 200, "name": "Engineering", "users": [2], "workspaces": [100]}],
+        },
+        {
+            "id": 20,
+            "name": "Freebies",
+            "plan": "free",
+            "owner": 1,
+            "users": [{"user_id": 1, "admin": True}, {"user_id": 4}],
+            "workspaces": [
+                {
+                    "id": 300,
+                    "name": "Free Space",
+                    "users": [{"user_id": 1, "role": "admin"}, {"user_id": 4, "role": "user"}],
+                }
+            ],
+        },
     ],
 }

@@ -63,8 +63,13 @@ def test_workspace_of_someone_else_is_403(api):
     assert response.get_json() == "User does not have access to this resource."
 
 
-def test_unknown_workspace_is_404(api):
-    assert api.get("/workspaces/424242").status_code == 404
+def test_unknown_workspace_is_404(pages_api):
+    assert pages_api.get("/workspaces/424242").status_code == 404
+
+
+def test_unknown_workspace_is_403_in_the_swagger_profile(api):
+    response = api.get("/workspaces/424242")
+    assert (response.status_code, response.get_json()) == (403, "User does not have access to this resource.")
 
 
 def test_non_admin_cannot_write(api):

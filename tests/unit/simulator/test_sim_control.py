@@ -9,8 +9,14 @@ def test_request_log_format(api):
     api.get("/me", token=None)
     log = api.get("/_sim/requests", token=None).get_json()
     assert log == [
-        {"method": "POST", "path": "/api/v9/organizations/10/groups", "query": {"verbose": "1"},
-         "body": {"name": "Logged"}, "status": 200, "token": "tok-owner"},
+        {
+            "method": "POST",
+            "path": "/api/v9/organizations/10/groups",
+            "query": {"verbose": "1"},
+            "body": {"name": "Logged"},
+            "status": 200,
+            "token": "tok-owner",
+        },
         {"method": "GET", "path": "/api/v9/me", "query": {}, "body": None, "status": 401, "token": None},
     ]
     assert api.delete("/_sim/requests", token=None).status_code == 204
@@ -39,8 +45,7 @@ def test_fault_skip_and_times(api):
 
 
 def test_fault_method_filter_and_429_retry_after(api):
-    api.post("/_sim/faults", token=None,
-             json=[{"method": "post", "path": "/groups", "status": 429, "retry_after": 7}])
+    api.post("/_sim/faults", token=None, json=[{"method": "post", "path": "/groups", "status": 429, "retry_after": 7}])
     assert api.get("/organizations/10/groups").status_code == 200
     limited = api.post("/organizations/10/groups", json={"name": "Later"})
     assert limited.status_code == 429 and limited.headers["Retry-After"] == "7"
@@ -56,8 +61,12 @@ def test_reset_fault_without_socket_raises_connection_error(api):
 
 @pytest.mark.parametrize(
     "rule",
-    [{"status": 500}, {"path": "(", "status": 500}, {"path": "x", "status": "boom"},
-     {"path": "x", "status": 500, "times": 0}],
+    [
+        {"status": 500},
+        {"path": "(", "status": 500},
+        {"path": "x", "status": "boom"},
+        {"path": "x", "status": 500, "times": 0},
+    ],
 )
 def test_bad_fault_rules_are_refused(api, rule):
     assert api.post("/_sim/faults", token=None, json=[rule]).status_code == 400
@@ -67,10 +76,18 @@ def test_bad_fault_rules_are_refused(api, rule):
 def test_reset_with_seed_and_with_empty_body(api):
     api.post("/organizations/10/groups", json={"name": "Temporary"})
     api.post("/_sim/faults", token=None, json=[{"path": "x", "status": 500}])
-    small = {"users": [{"id": 7, "email": "solo@example.com", "fullname": "Solo", "api_token": "tok-solo"}],
-             "organizations": [{"id": 70, "name": "Solo", "plan": "premium", "owner": 7,
-                                "workspaces": [{"id": 700, "name": "Solo WS",
-                                                "users": [{"user_id": 7, "role": "admin"}]}]}]}
+    small = {
+        "users": [{"id": 7, "email": "solo@example.com", "fullname": "Solo", "api_token": "tok-solo"}],
+        "organizations": [
+            {
+                "id": 70,
+                "name": "Solo",
+                "plan": "premium",
+                "owner": 7,
+                "workspaces": [{"id": 700, "name": "Solo WS", "users": [{"user_id": 7, "role": "admin"}]}],
+            }
+        ],
+    }
     assert api.post("/_sim/reset", token=None, json=small).status_code == 200
     assert api.get("/_sim/requests", token=None).get_json() == []
     assert api.get("/_sim/faults", token=None).get_json() == []
@@ -113,31 +130,65 @@ def test_seeded_extras(make_api):
             {"id": 2, "email": "i@example.com", "fullname": "I", "api_token": "tok-i"},
             {"id": 3, "email": "d@example.com", "fullname": "D", "api_token": "tok-d"},
         ],
-        "organizations": [{
-            "id": 10, "name": "Extras", "plan": "premium", "owner": 1,
-            "users": [{"user_id": 1, "admin": True}, {"user_id": 2, "invited": True},
-                      {"user_id": 3, "inactive": True}],
-            "groups": [{"id": 50, "name": "Crew", "users": [3], "workspaces": [100]}],
-            "workspaces": [{
-                "id": 100, "name": "W",
-                "users": [{"user_id": 1, "role": "admin", "rate": 70, "labor_cost": 30,
-                           "working_hours_in_minutes": 300},
-                          {"user_id": 2, "role": "user"}],
-                "reminders": [{"id": 60, "frequency": 7, "threshold": 10, "group_ids": [50]}],
-                "alerts": [{"id": 61, "source_kind": "workspace", "threshold_type": "hours",
-                            "thresholds": [100], "receiver_roles": ["admin"]}],
-                "rates": [{"id": 62, "level": "workspace", "level_id": 100, "type": "billable_rates",
-                           "amount": 90, "start": "2024-01-01T00:00:00Z"}],
-            }],
-        }],
+        "organizations": [
+            {
+                "id": 10,
+                "name": "Extras",
+                "plan": "premium",
+                "owner": 1,
+                "users": [
+                    {"user_id": 1, "admin": True},
+                    {"user_id": 2, "invited": True},
+                    {"user_id": 3, "inactive": True},
+                ],
+                "groups": [{"id": 50, "name": "Crew", "users": [3], "workspaces": [100]}],
+                "workspaces": [
+                    {
+                        "id": 100,
+                        "name": "W",
+                        "users": [
+                            {
+                                "user_id": 1,
+                                "role": "admin",
+                                "rate": 70,
+                                "labor_cost": 30,
+                                "working_hours_in_minutes": 300,
+                            },
+                            {"user_id": 2, "role": "user"},
+                        ],
+                        "reminders": [{"id": 60, "frequency": 7, "threshold": 10, "group_ids": [50]}],
+                        "alerts": [
+                            {
+                                "id": 61,
+                                "source_kind": "workspace",
+                                "threshold_type": "hours",
+                                "thresholds": [100],
+                                "receiver_roles": ["admin"],
+                            }
+                        ],
+                        "rates": [
+                            {
+                                "id": 62,
+                                "level": "workspace",
+                                "level_id": 100,
+                                "type": "billable_rates",
+                                "amount": 90,
+                                "start": "2024-01-01T00:00:00Z",
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
     }
     api = make_api(seed)
-    statuses = {u["email"]: (u["joined"], u["inactive"])
-                for u in api.get("/organizations/10/users", token="tok-o").get_json()}
-    assert statuses == {"o@example.com": (True, False), "i@example.com": (False, False),
-                        "d@example.com": (True, True)}
-    rows = {u["user_id"]: u for u in api.get("/organizations/10/workspaces/100/workspace_users",
-                                             token="tok-o").get_json()}
+    statuses = {
+        u["email"]: (u["joined"], u["inactive"]) for u in api.get("/organizations/10/users", token="tok-o").get_json()
+    }
+    assert statuses == {"o@example.com": (True, False), "i@example.com": (False, False), "d@example.com": (True, True)}
+    rows = {
+        u["user_id"]: u for u in api.get("/organizations/10/workspaces/100/workspace_users", token="tok-o").get_json()
+    }
     assert rows[1]["rate"] == 70 and rows[1]["labor_cost"] == 30 and rows[1]["working_hours_in_minutes"] == 300
     assert rows[3]["is_direct"] is False and rows[3]["group_ids"] == [50]
     assert api.get("/workspaces/100/track_reminders", token="tok-o").get_json()[0]["reminder_id"] == 60

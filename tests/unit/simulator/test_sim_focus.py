@@ -17,8 +17,9 @@ def focus_seed(members=0, groups=0):
     org = seed["organizations"][0]
     org["groups"][0].update(emoji="E", ghosts=[{"id": 900, "name": "Placeholder"}])
     for number in range(members):
-        seed["users"].append({"id": 1000 + number, "email": "m%03d@example.com" % number,
-                              "fullname": "Member %03d" % number})
+        seed["users"].append(
+            {"id": 1000 + number, "email": "m%03d@example.com" % number, "fullname": "Member %03d" % number}
+        )
         org["users"].append({"user_id": 1000 + number})
     for number in range(groups):
         org["groups"].append({"id": 5000 + number, "name": "Team %03d" % number, "users": [], "workspaces": []})
@@ -62,8 +63,12 @@ def test_documented_403_texts_for_outsiders_and_members(make_api):
 def test_a_group_is_one_object_for_both_apis_and_emoji_is_focus_only(focus):
     bob = next(u for u in get(focus, "/users").get_json() if u["email"] == "bob@example.com")
     assert (bob["user_account_id"], bob["user_id"]) == (3, "3")
-    created = focus.post(ORG + "/groups", token=None, headers=OWNER,
-                         json={"name": "Crew", "emoji": "C", "organization_users": [bob["id"]], "workspaces": [101]})
+    created = focus.post(
+        ORG + "/groups",
+        token=None,
+        headers=OWNER,
+        json={"name": "Crew", "emoji": "C", "organization_users": [bob["id"]], "workspaces": [101]},
+    )
     assert created.status_code == 201
     group = created.get_json()
     assert (group["name"], group["emoji"], group["organization_id"]) == ("Crew", "C", 10)
@@ -92,8 +97,14 @@ def test_group_writes_answer_400_and_404_with_the_documented_texts(focus):
     def post(body):
         return focus.post(ORG + "/groups", token=None, headers=OWNER, json=body)
 
-    for body in ({"name": "engineering"}, {"name": ""}, {"name": "x" * 201}, {"name": "A", "workspaces": [300]},
-                 {"name": "A", "organization_users": [999999]}, {"name": 5}):
+    for body in (
+        {"name": "engineering"},
+        {"name": ""},
+        {"name": "x" * 201},
+        {"name": "A", "workspaces": [300]},
+        {"name": "A", "organization_users": [999999]},
+        {"name": 5},
+    ):
         answer = post(body)
         assert (answer.status_code, answer.get_json()) == (400, "Invalid request"), body
     missing = focus.put(ORG + "/groups/999", token=None, headers=OWNER, json={"name": "X"})
@@ -136,8 +147,10 @@ def test_teams_pages_filters_and_ghosts(make_api):
 
     assert names_of(filter="team 00", sort_dir="desc", per_page=2) == ["Team 006", "Team 005"]
     assert names_of(group_ids="5001,5003") == ["Team 001", "Team 003"]
-    assert [t["id"] for t in get(api, "/teams?group_ids=5001&group_ids=5002&workspace_id=100").get_json()["data"]] \
-        == [5001, 5002]
+    assert [t["id"] for t in get(api, "/teams?group_ids=5001&group_ids=5002&workspace_id=100").get_json()["data"]] == [
+        5001,
+        5002,
+    ]
     alice = next(u["id"] for u in get(api, "/users").get_json() if u["user_account_id"] == 2)
     assert names_of(organization_user_id=alice) == ["Engineering"]
     for bad in ({"per_page": 0}, {"page": "x"}, {"sort_dir": "up"}, {"group_ids": "a"}):
@@ -166,7 +179,10 @@ def test_users_pages_filters_rates_and_roles(make_api):
     detailed = get(api, "/users", user_account_ids=3, include_rates="true", include_working_hours="true").get_json()
     assert len(detailed) == 1
     assert {k: detailed[0]["rate"][k] for k in ("hourly_rate", "currency", "workspace_id")} == {
-        "hourly_rate": 55, "currency": "USD", "workspace_id": 100}
+        "hourly_rate": 55,
+        "currency": "USD",
+        "workspace_id": 100,
+    }
     assert detailed[0]["rate"]["workspace_user_rate_id"] is not None and detailed[0]["working_hours"] == 7
 
     def emails(**query):

@@ -12,13 +12,13 @@ def test_create_group_and_list_sorted_by_name(api):
     assert response.status_code == 200
     group = response.get_json()
     assert group["name"] == "Design" and group["workspaces"] == [101]
-    assert group["users"] == [{"user_id": 3, "name": "Bob Builder", "avatar_url": "", "inactive": False,
-                               "joined": True}]
+    assert group["users"] == [
+        {"user_id": 3, "name": "Bob Builder", "avatar_url": "", "inactive": False, "joined": True}
+    ]
     assert _group_names(api) == ["Design", "Engineering"]
     filtered = api.get("/organizations/10/groups", query={"workspace": "101"}).get_json()
     assert [g["group_id"] for g in filtered] == [group["group_id"]]
-    assert [g["name"] for g in api.get("/organizations/10/groups", query={"name": "eng"}).get_json()] == \
-        ["Engineering"]
+    assert [g["name"] for g in api.get("/organizations/10/groups", query={"name": "eng"}).get_json()] == ["Engineering"]
     in_workspace = api.get("/organizations/10/workspaces/101/groups").get_json()
     assert [g["name"] for g in in_workspace] == ["Design"]
 
@@ -57,8 +57,7 @@ def test_replace_group(api):
 
 def test_replace_group_errors(api):
     api.post("/organizations/10/groups", json={"name": "Design"})
-    assert api.put("/organizations/10/groups/200", json={"name": "Design"}).get_json() == \
-        "Name has already been taken"
+    assert api.put("/organizations/10/groups/200", json={"name": "Design"}).get_json() == "Name has already been taken"
     missing = api.put("/organizations/10/groups/999", json={"name": "X"})
     assert missing.status_code == 404 and missing.get_json() == "Invalid group ID."
 
@@ -91,8 +90,10 @@ def test_patch_replace(api):
         ([{"op": "add", "path": "/users", "value": []}], "Empty or invalid patch value"),
         ([{"op": "add", "path": "/users", "value": list(range(101))}], "Too many values per patch"),
         ([{"op": "add", "path": "/users", "value": [3]}] * 101, "Too many patches"),
-        ([{"op": "add", "path": "/users", "value": [3]}, {"op": "add", "path": "/users", "value": [5]}],
-         "User 5 not exists in the organization 10"),
+        (
+            [{"op": "add", "path": "/users", "value": [3]}, {"op": "add", "path": "/users", "value": [5]}],
+            "User 5 not exists in the organization 10",
+        ),
         ([{"op": "add", "path": "/workspaces", "value": [300]}], "Workspace 300 not exists in the organization 10"),
         ({"op": "add"}, "Invalid JSON input"),
     ],
@@ -116,7 +117,9 @@ def test_group_management_needs_admin(api):
     assert response.status_code == 403
 
 
-def test_project_groups(api):
+def test_project_groups(pages_api):
+    """pages profile: POST answers the new project group (Swagger: a string)."""
+    api = pages_api
     missing = api.get("/workspaces/100/project_groups")
     assert missing.status_code == 400
     created = api.post("/workspaces/100/project_groups", json={"project_id": 1000, "group_id": 200})

@@ -7,14 +7,14 @@ from simulator_helpers import BASE_SEED
 
 
 @pytest.fixture
-def projects_api(make_api):
+def projects_api(make_api, request):
     seed = copy.deepcopy(BASE_SEED)
     seed["organizations"][0]["workspaces"][0]["projects"] += [
         {"id": 1001, "name": "Web"},
         {"id": 1002, "name": "Legacy web shop", "active": False},
         {"id": 1003, "name": "apps"},
     ]
-    return make_api(seed)
+    return make_api(seed, profile=getattr(request, "param", "swagger"))
 
 
 def names(response):
@@ -75,9 +75,12 @@ def test_bad_queries(projects_api, query, message):
     assert (response.status_code, response.get_json()) == (400, message)
 
 
-def test_access(projects_api):
+@pytest.mark.parametrize(
+    ("projects_api", "unknown_status"), [("swagger", 403), ("pages", 404)], indirect=["projects_api"]
+)
+def test_access(projects_api, unknown_status):
     unknown = projects_api.get("/workspaces/999/projects")
-    assert unknown.status_code == 404
+    assert unknown.status_code == unknown_status
     outsider = projects_api.get("/workspaces/100/projects", token="tok-out")
     assert (outsider.status_code, outsider.get_json()) == (403, "User does not have access to this resource.")
     assert names(projects_api.get("/workspaces/100/projects", token="tok-bob", query={"name": "apps"})) == ["apps"]

@@ -20,11 +20,14 @@ def test_invite_unknown_email_creates_pending_member(api):
     invited = api.get("/organizations/10/users", query={"active_status": "invited"}).get_json()
     assert [u["email"] for u in invited] == ["new@example.com"]
     assert invited[0]["joined"] is False and invited[0]["invitation_id"] == invitation_id
-    ws_user = next(u for u in api.get("/organizations/10/workspaces/100/workspace_users").get_json()
-                   if u["email"] == "new@example.com")
+    ws_user = next(
+        u
+        for u in api.get("/organizations/10/workspaces/100/workspace_users").get_json()
+        if u["email"] == "new@example.com"
+    )
     assert ws_user["active"] is False and ws_user["role"] == "projectlead"
     group = api.get("/organizations/10/groups").get_json()[0]
-    assert {"joined": False} .items() <= next(u for u in group["users"] if u["name"] == "new@example.com").items()
+    assert {"joined": False}.items() <= next(u for u in group["users"] if u["name"] == "new@example.com").items()
 
     # A pending account cannot log in; accepting gives it a token.
     accepted = api.post("/_sim/invitations/accept", token=None, json={"email": "new@example.com"})
@@ -57,8 +60,10 @@ def test_invite_existing_account(api):
         ({"emails": [""]}, "Missing e-mail"),
         ({"emails": ["not-an-email"]}, "Invalid e-mail: 'not-an-email'"),
         ({"workspaces": [{"workspace_id": 300}]}, "invalid workspace ID"),
-        ({"workspaces": [{"workspace_id": 100, "admin": True, "role_id": 10}]},
-         "Cannot use both admin flags and role_id."),
+        (
+            {"workspaces": [{"workspace_id": 100, "admin": True, "role_id": 10}]},
+            "Cannot use both admin flags and role_id.",
+        ),
         ({"emails": "x@example.com"}, "Invalid JSON input"),
     ],
 )

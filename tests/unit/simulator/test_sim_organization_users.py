@@ -11,11 +11,16 @@ def _big_seed(count: int) -> dict:
     ]
     return {
         "users": users,
-        "organizations": [{
-            "id": 10, "name": "Big", "plan": "enterprise", "owner": 1,
-            "users": [{"user_id": u["id"], "admin": u["id"] == 1} for u in users],
-            "workspaces": [{"id": 5000, "name": "Main", "users": [{"user_id": 1, "role": "admin"}]}],
-        }],
+        "organizations": [
+            {
+                "id": 10,
+                "name": "Big",
+                "plan": "enterprise",
+                "owner": 1,
+                "users": [{"user_id": u["id"], "admin": u["id"] == 1} for u in users],
+                "workspaces": [{"id": 5000, "name": "Main", "users": [{"user_id": 1, "role": "admin"}]}],
+            }
+        ],
     }
 
 
@@ -128,10 +133,11 @@ def test_bulk_delete_errors(api):
     cases = [
         ({"delete": []}, "At least one organization user ID must be supplied."),
         ({"delete": [bob, bob]}, "Organization user IDs must be unique."),
-        ({"delete": [bob, 999999]},
-         "The following organization user IDs do not belong to this organization: '999999'."),
-        ({"delete": [bob, owner]},
-         f"Cannot remove the organization owner user with organization user ID='{owner}'."),
+        (
+            {"delete": [bob, 999999]},
+            "The following organization user IDs do not belong to this organization: '999999'.",
+        ),
+        ({"delete": [bob, owner]}, f"Cannot remove the organization owner user with organization user ID='{owner}'."),
     ]
     for body, message in cases:
         response = api.patch("/organizations/10/users", json=body)
@@ -140,21 +146,25 @@ def test_bulk_delete_errors(api):
     assert api.get("/organizations/10/users").headers["X-Records"] == "3"  # bob still there
 
 
-def test_update_organization_user(api):
+def test_update_organization_user(pages_api):
+    """pages profile: the older reference pages' behaviour."""
+    api = pages_api
     bob = _org_user_id(api, "bob@example.com")
     response = api.put(f"/organizations/10/users/{bob}", json={"admin": True, "inactive": True})
     assert response.status_code == 200
     item = next(u for u in api.get("/organizations/10/users").get_json() if u["id"] == bob)
     assert item["admin"] is True and item["inactive"] is True
-    assert [u["email"] for u in api.get("/organizations/10/users", query={"active_status": "inactive"})
-            .get_json()] == ["bob@example.com"]
+    assert [u["email"] for u in api.get("/organizations/10/users", query={"active_status": "inactive"}).get_json()] == [
+        "bob@example.com"
+    ]
 
 
-def test_update_organization_user_errors(api):
+def test_update_organization_user_errors(pages_api):
+    """pages profile: the older reference pages' behaviour."""
+    api = pages_api
     owner = _org_user_id(api, "owner@example.com")
     bob = _org_user_id(api, "bob@example.com")
-    assert api.put("/organizations/10/users/999999", json={"admin": True}).get_json() == \
-        "Invalid organization user ID."
+    assert api.put("/organizations/10/users/999999", json={"admin": True}).get_json() == "Invalid organization user ID."
     assert api.put("/organizations/10/users/999999", json={"admin": True}).status_code == 404
     cases = [
         (bob, {}, "At least one field is required."),
@@ -171,13 +181,16 @@ def test_update_organization_user_errors(api):
         assert response.get_json() == message
 
 
-def test_labour_cost_is_paid_feature(api):
+def test_labour_cost_is_paid_feature(pages_api):
+    """pages profile: the older reference pages' behaviour."""
+    api = pages_api
     free_items = api.get("/organizations/20/users").get_json()
     carol = next(u["id"] for u in free_items if u["email"] == "carol@example.com")
     response = api.put(f"/organizations/20/users/{carol}", json={"labour_cost": 30})
     assert response.status_code == 402
     bob = _org_user_id(api, "bob@example.com")
     assert api.put(f"/organizations/10/users/{bob}", json={"labour_cost": 30}).status_code == 200
-    ws_user = next(u for u in api.get("/organizations/10/workspaces/100/workspace_users").get_json()
-                   if u["user_id"] == 3)
+    ws_user = next(
+        u for u in api.get("/organizations/10/workspaces/100/workspace_users").get_json() if u["user_id"] == 3
+    )
     assert ws_user["labor_cost"] == 30

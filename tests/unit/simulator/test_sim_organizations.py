@@ -73,8 +73,20 @@ def test_update_organization_documented_errors(api, body, message):
 
 def test_organization_fields(api):
     org = api.get("/organizations/10").get_json()
-    for field in ("id", "name", "admin", "owner", "pricing_plan_id", "pricing_plan_name", "user_count",
-                  "max_workspaces", "is_multi_workspace_enabled", "trial_info", "created_at", "at"):
+    for field in (
+        "id",
+        "name",
+        "admin",
+        "owner",
+        "pricing_plan_id",
+        "pricing_plan_name",
+        "user_count",
+        "max_workspaces",
+        "is_multi_workspace_enabled",
+        "trial_info",
+        "created_at",
+        "at",
+    ):
         assert field in org
     assert org["user_count"] == 3
 

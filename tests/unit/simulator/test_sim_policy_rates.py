@@ -29,6 +29,13 @@ HISTORY = [
 ]
 
 
+@pytest.fixture
+def api(pages_api):
+    """These tests read the new period from the POST's answer, which only the pages profile
+    sends (Swagger: 201 with no body; see test_sim_swagger_shapes.py)."""
+    return pages_api
+
+
 def post_rate(api, token="tok-owner", **body):
     payload = {"level": "project", "level_id": 1000, "type": "billable_rates", "amount": 100}
     payload.update(body)
@@ -57,7 +64,7 @@ def stamp(moment):
 
 
 def test_override_current_replaces_the_period_in_effect_from_its_start(make_api):
-    api = make_api(seeded(HISTORY))
+    api = make_api(profile="pages", seed=seeded(HISTORY))
     created = post_rate(api, amount=75, mode="override-current")
     assert created.status_code == 201
     new = created.get_json()
@@ -73,7 +80,7 @@ def test_override_current_replaces_the_period_in_effect_from_its_start(make_api)
 
 
 def test_override_all_replaces_the_whole_history(make_api):
-    api = make_api(seeded(HISTORY))
+    api = make_api(profile="pages", seed=seeded(HISTORY))
     new = post_rate(api, amount=75, mode="override-all").get_json()
     periods = history(api)
     assert all(periods[i]["deleted_at"] is not None for i in (800, 801, 802))
@@ -82,7 +89,7 @@ def test_override_all_replaces_the_whole_history(make_api):
 
 
 def test_start_today_ends_the_period_in_effect_at_midnight_and_drops_later_ones(make_api):
-    api = make_api(seeded(HISTORY))
+    api = make_api(profile="pages", seed=seeded(HISTORY))
     today = stamp(datetime.combine(api.simulator.clock.now().date(), datetime.min.time(), tzinfo=UTC))
     new = post_rate(api, amount=75, mode="start-today").get_json()
     periods = history(api)
@@ -93,7 +100,11 @@ def test_start_today_ends_the_period_in_effect_at_midnight_and_drops_later_ones(
 
 
 def test_a_future_start_schedules_and_takes_effect_when_the_clock_gets_there(make_api):
-    api = make_api(seeded(HISTORY[:2] + [{"id": 802, "amount": 90, "start": "2999-01-01T00:00:00Z"}]), rate_limit=0)
+    api = make_api(
+        profile="pages",
+        seed=seeded(HISTORY[:2] + [{"id": 802, "amount": 90, "start": "2999-01-01T00:00:00Z"}]),
+        rate_limit=0,
+    )
     start = stamp(api.simulator.clock.now() + timedelta(days=2))
     new = post_rate(api, amount=80, start=start).get_json()
     periods = history(api)
@@ -105,7 +116,7 @@ def test_a_future_start_schedules_and_takes_effect_when_the_clock_gets_there(mak
 
 
 def test_a_start_before_every_period_replaces_them_all(make_api):
-    api = make_api(seeded(HISTORY))
+    api = make_api(profile="pages", seed=seeded(HISTORY))
     new = post_rate(api, amount=55, start="2019-06-01").get_json()
     periods = history(api)
     assert all(periods[i]["deleted_at"] is not None for i in (800, 801, 802))
@@ -113,7 +124,7 @@ def test_a_start_before_every_period_replaces_them_all(make_api):
 
 
 def test_start_wins_over_mode(make_api):
-    api = make_api(seeded(HISTORY))
+    api = make_api(profile="pages", seed=seeded(HISTORY))
     new = post_rate(api, amount=55, mode="override-all", start="2022-01-01T00:00:00Z").get_json()
     assert new["start"] == "2022-01-01T00:00:00Z"
     assert history(api)[800]["deleted_at"] is None

@@ -14,9 +14,26 @@ def _row(api, user_id, workspace_id=100, org_id=10):
 def test_listing_fields_and_group_membership(api):
     alice = _row(api, 2)
     assert alice["is_direct"] is True and alice["group_ids"] == [200]
-    for field in ("id", "uid", "wid", "workspace_id", "email", "name", "role", "role_id", "admin",
-                  "workspace_admin", "organization_admin", "inactive", "active", "rate", "labor_cost",
-                  "working_hours_in_minutes", "view_edit_billable_rates", "view_edit_labor_costs"):
+    for field in (
+        "id",
+        "uid",
+        "wid",
+        "workspace_id",
+        "email",
+        "name",
+        "role",
+        "role_id",
+        "admin",
+        "workspace_admin",
+        "organization_admin",
+        "inactive",
+        "active",
+        "rate",
+        "labor_cost",
+        "working_hours_in_minutes",
+        "view_edit_billable_rates",
+        "view_edit_labor_costs",
+    ):
         assert field in alice, field
     assert alice["id"] != alice["user_id"]
 
@@ -37,15 +54,29 @@ def test_group_only_member_is_listed_as_indirect(api):
 def test_simple_user_list(api):
     users = api.get("/workspaces/100/users").get_json()
     bob = next(u for u in users if u["id"] == 3)
-    assert bob == {"id": 3, "email": "bob@example.com", "fullname": "Bob Builder", "inactive": False,
-                   "is_active": True, "is_admin": False, "role": "user"}
+    assert bob == {
+        "id": 3,
+        "email": "bob@example.com",
+        "fullname": "Bob Builder",
+        "inactive": False,
+        "is_active": True,
+        "is_admin": False,
+        "role": "user",
+    }
 
 
 def test_update_workspace_user(api):
     bob = _row(api, 3)
-    response = api.put(f"/workspaces/100/workspace_users/{bob['id']}",
-                       json={"role": "teamlead", "rate": 80, "labor_cost": 40, "working_hours_in_minutes": 420,
-                             "view_edit_billable_rates": True})
+    response = api.put(
+        f"/workspaces/100/workspace_users/{bob['id']}",
+        json={
+            "role": "teamlead",
+            "rate": 80,
+            "labor_cost": 40,
+            "working_hours_in_minutes": 420,
+            "view_edit_billable_rates": True,
+        },
+    )
     assert response.status_code == 200
     bob = _row(api, 3)
     assert bob["role"] == "teamlead" and bob["rate"] == 80 and bob["labor_cost"] == 40
@@ -127,19 +158,27 @@ def test_bulk_delete_workspace_users(api):
         response = api.patch("/organizations/10/workspaces/100/workspace_users", json=body)
         assert response.status_code == 400
         assert response.get_json() == message
-    assert api.patch("/organizations/10/workspaces/100/workspace_users",
-                     json={"delete": [bob["id"]]}).status_code == 200
+    assert (
+        api.patch("/organizations/10/workspaces/100/workspace_users", json={"delete": [bob["id"]]}).status_code == 200
+    )
     assert 3 not in [u["user_id"] for u in _ws_users(api)]
 
 
-def test_assignments_accept_object_and_list(api):
-    single = api.put("/organizations/10/workspaces/101/assignments",
-                     json={"user_id": 3, "operation": "add", "joined": True})
+def test_assignments_accept_object_and_list(pages_api):
+    """pages profile: the older reference pages' behaviour."""
+    api = pages_api
+    single = api.put(
+        "/organizations/10/workspaces/101/assignments", json={"user_id": 3, "operation": "add", "joined": True}
+    )
     assert single.status_code == 200
     assert _row(api, 3, workspace_id=101)["is_direct"] is True
-    listed = api.put("/organizations/10/workspaces/100/assignments",
-                     json=[{"user_id": 3, "group_id": 200, "operation": "add"},
-                           {"user_id": 2, "group_id": 200, "operation": "remove"}])
+    listed = api.put(
+        "/organizations/10/workspaces/100/assignments",
+        json=[
+            {"user_id": 3, "group_id": 200, "operation": "add"},
+            {"user_id": 2, "group_id": 200, "operation": "remove"},
+        ],
+    )
     assert listed.status_code == 200
     users = api.get("/organizations/10/groups").get_json()[0]["users"]
     assert [u["user_id"] for u in users] == [3]
@@ -147,7 +186,9 @@ def test_assignments_accept_object_and_list(api):
     assert 3 not in [u["user_id"] for u in _ws_users(api, 101)]
 
 
-def test_assignment_errors(api):
+def test_assignment_errors(pages_api):
+    """pages profile: the older reference pages' behaviour."""
+    api = pages_api
     cases = [
         (100, {"user_id": 3, "group_id": 999, "operation": "add"}, "Invalid group_id."),
         (300, {"user_id": 3, "operation": "add"}, "Invalid workspace ID."),

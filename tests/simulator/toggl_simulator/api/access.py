@@ -12,6 +12,7 @@ from datetime import datetime
 
 from flask import current_app, g, jsonify
 
+from .. import profiles
 from ..catalog import PLANS
 from ..errors import ApiError
 from ..runtime import Simulator
@@ -85,16 +86,18 @@ def can_reach_workspace(workspace: Workspace, user_id: int) -> bool:
 def workspace_for_member(workspace_id: int, *, unknown_message: str = "Workspace not found") -> Workspace:
     workspace = state().workspaces.get(workspace_id)
     if workspace is None:
-        raise ApiError(404, unknown_message)
+        if profiles.is_swagger():
+            # Swagger: the /workspaces/{workspace_id}/... endpoints document 403 "User does not
+            # have access to this resource." and no 404 for a workspace the caller cannot reach.
+            raise ApiError(403, NO_ACCESS)
+        raise ApiError(404, unknown_message)  # pages
     if not can_reach_workspace(workspace, caller().id):
         raise ApiError(403, NO_ACCESS)
     return workspace
 
 
 def is_workspace_manager(workspace: Workspace, user_id: int) -> bool:
-    return state().is_org_admin(workspace.organization_id, user_id) or state().is_workspace_admin(
-        workspace.id, user_id
-    )
+    return state().is_org_admin(workspace.organization_id, user_id) or state().is_workspace_admin(workspace.id, user_id)
 
 
 def workspace_for_admin(workspace_id: int, *, unknown_message: str = "Workspace not found") -> Workspace:
@@ -104,8 +107,9 @@ def workspace_for_admin(workspace_id: int, *, unknown_message: str = "Workspace 
     return workspace
 
 
-def workspace_in_organization(org: Organization, workspace_id: int, message: str = "Resource can not be found",
-                              status: int = 404) -> Workspace:
+def workspace_in_organization(
+    org: Organization, workspace_id: int, message: str = "Resource can not be found", status: int = 404
+) -> Workspace:
     workspace = state().workspaces.get(workspace_id)
     if workspace is None or workspace.organization_id != org.id:
         raise ApiError(status, message)

@@ -40,7 +40,7 @@ def alert_view(alert: Alert) -> dict:
         "project_color": project.color if project else None,
         "billable": project.billable if project else False,
         "isPrivate": project.is_private if project else False,
-        "isFixedFee": project.fixed_fee if project else False,
+        "isFixedFee": bool(project.fixed_fee) if project else False,
         "estimatedHours": project.estimated_hours if project else None,
         "client_id": None,
         "client_name": None,

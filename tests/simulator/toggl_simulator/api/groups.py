@@ -30,13 +30,15 @@ def group_view(group: Group) -> dict:
     for user_id in group.user_ids:
         user = state.users[user_id]
         membership = state.membership(group.organization_id, user_id)
-        users.append({
-            "user_id": user_id,
-            "name": user.display_name,
-            "avatar_url": "",
-            "inactive": bool(membership and membership.inactive),
-            "joined": bool(membership and membership.joined),
-        })
+        users.append(
+            {
+                "user_id": user_id,
+                "name": user.display_name,
+                "avatar_url": "",
+                "inactive": bool(membership and membership.inactive),
+                "joined": bool(membership and membership.joined),
+            }
+        )
     return {
         "group_id": group.id,
         "name": group.name,
@@ -124,8 +126,9 @@ def create_group(organization_id: int):
     _validate_workspaces(org, workspaces)
 
     state, now = access.state(), access.now()
-    group = Group(id=state.ids.next(), organization_id=org.id, name=name, user_ids=users,
-                  workspace_ids=workspaces, at=now)
+    group = Group(
+        id=state.ids.next(), organization_id=org.id, name=name, user_ids=users, workspace_ids=workspaces, at=now
+    )
     state.groups[group.id] = group
     state.sync_group_access(org.id, now)
     return access.ok(group_view(group))
@@ -168,8 +171,9 @@ def _patch_operations() -> list[dict]:
     for operation in body:
         if not isinstance(operation, dict):
             raise ApiError(400, INVALID_JSON)
-        payload.check_types(operation, {"op": payload.STRING, "path": payload.STRING,
-                                        "value": payload.INT_LIST}, INVALID_JSON)
+        payload.check_types(
+            operation, {"op": payload.STRING, "path": payload.STRING, "value": payload.INT_LIST}, INVALID_JSON
+        )
         if operation.get("op") not in PATCH_OPERATIONS:
             raise ApiError(400, "Empty or invalid patch operation")
         if operation.get("path") not in PATCH_PATHS:
@@ -207,10 +211,12 @@ def patch_group(organization_id: int, group_id: int):
     now = access.now()
     group.at = now
     access.state().sync_group_access(org.id, now)
-    return access.ok({
-        "success": [{"op": o["op"], "path": o["path"], "value": o["value"]} for o in operations],
-        "failure": [],
-    })
+    return access.ok(
+        {
+            "success": [{"op": o["op"], "path": o["path"], "value": o["value"]} for o in operations],
+            "failure": [],
+        }
+    )
 
 
 @blueprint.delete("/organizations/<int:organization_id>/groups/<int:group_id>")

@@ -81,23 +81,36 @@ def create_organization():
 
     state, now, user = access.state(), access.now(), access.caller()
     org = Organization(
-        id=state.ids.next(), name=name, plan="free", owner_id=user.id, created_at=now, at=now,
+        id=state.ids.next(),
+        name=name,
+        plan="free",
+        owner_id=user.id,
+        created_at=now,
+        at=now,
         max_workspaces=catalog.DEFAULT_MAX_WORKSPACES,
     )
     state.organizations[org.id] = org
-    state.add_membership(OrganizationUser(
-        id=state.ids.next(), organization_id=org.id, user_id=user.id, admin=True, created_at=now,
-    ))
+    state.add_membership(
+        OrganizationUser(
+            id=state.ids.next(),
+            organization_id=org.id,
+            user_id=user.id,
+            admin=True,
+            created_at=now,
+        )
+    )
     workspace = create_workspace(org, workspace_name, creator_id=user.id, body={})
     if user.default_workspace_id is None:
         user.default_workspace_id = workspace.id
-    return access.ok({
-        "id": org.id,
-        "name": org.name,
-        "permissions": [],
-        "workspace_id": workspace.id,
-        "workspace_name": workspace.name,
-    })
+    return access.ok(
+        {
+            "id": org.id,
+            "name": org.name,
+            "permissions": [],
+            "workspace_id": workspace.id,
+            "workspace_name": workspace.name,
+        }
+    )
 
 
 @blueprint.get("/organizations/<int:organization_id>")
@@ -113,7 +126,8 @@ def get_organization(organization_id: int):
 @blueprint.put("/organizations/<int:organization_id>")
 def update_organization(organization_id: int):
     org = access.organization_for_member(
-        organization_id, outsider=ApiError(403, "User is not authorized to update the organization"),
+        organization_id,
+        outsider=ApiError(403, "User is not authorized to update the organization"),
     )
     access.require_org_admin(org, "User is not authorized to update the organization")
     body = payload.json_object(INVALID_JSON, {"name": payload.STRING})

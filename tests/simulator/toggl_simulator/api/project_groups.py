@@ -5,6 +5,7 @@ Projects themselves are not managed through the API here; they come from the see
 
 from flask import Blueprint, request
 
+from .. import profiles
 from ..errors import ApiError
 from ..state import ProjectGroup
 from . import access, payload
@@ -26,7 +27,8 @@ def list_project_groups(workspace_id: int):
     project_ids = payload.int_list_query("project_ids", "Invalid project_ids")
     links = sorted(
         (
-            link for link in access.state().project_groups.values()
+            link
+            for link in access.state().project_groups.values()
             if link.workspace_id == workspace.id and link.project_id in project_ids
         ),
         key=lambda link: link.id,
@@ -45,13 +47,13 @@ def add_project_group(workspace_id: int):
     group = state.groups.get(body.get("group_id"))
     if group is None or group.organization_id != workspace.organization_id:
         raise ApiError(400, "Invalid group_id")
-    if any(
-        link.project_id == project.id and link.group_id == group.id for link in state.project_groups.values()
-    ):
+    if any(link.project_id == project.id and link.group_id == group.id for link in state.project_groups.values()):
         raise ApiError(400, "Group is already assigned to the project")
     link = ProjectGroup(id=state.ids.next(), workspace_id=workspace.id, project_id=project.id, group_id=group.id)
     state.project_groups[link.id] = link
-    return access.ok(project_group_view(link))
+    if profiles.is_pages():
+        return access.ok(project_group_view(link))  # pages: the new project group object
+    return access.ok("OK")  # Swagger: 200 schema type string
 
 
 @blueprint.delete("/workspaces/<int:workspace_id>/project_groups/<int:project_group_id>")

@@ -16,6 +16,8 @@ The list is sorted by name (case-insensitive), then id.
 
 from flask import Blueprint, request
 
+from .. import profiles
+from ..clock import isoformat
 from ..errors import ApiError
 from ..state import Project
 from . import access, payload
@@ -26,9 +28,15 @@ DEFAULT_PER_PAGE = 151
 MAX_PER_PAGE = 200
 
 
+def _fixed_fee_amount(project: Project) -> float | None:
+    if isinstance(project.fixed_fee, bool):
+        return None
+    return project.fixed_fee
+
+
 def project_view(project: Project) -> dict:
     workspace = access.state().workspaces[project.workspace_id]
-    return {
+    view = {
         "id": project.id,
         "workspace_id": project.workspace_id,
         "wid": project.workspace_id,
@@ -39,12 +47,42 @@ def project_view(project: Project) -> dict:
         "is_private": project.is_private,
         "color": project.color,
         "estimated_hours": project.estimated_hours,
-        "fixed_fee": project.fixed_fee,
+        # Swagger: models.Project fixed_fee is a number (the fixed fee amount, null when none);
+        # pages: a boolean.
+        "fixed_fee": _fixed_fee_amount(project) if profiles.is_swagger() else _fixed_fee_amount(project) is not None,
         "client_id": None,
         "cid": None,
         "currency": workspace.settings.get("default_currency"),
         "template": False,
     }
+    if profiles.is_swagger():
+        # Swagger: the other fields of models.Project (live clients such as toggl-python require
+        # them), plus server_deleted_at, which the live API sends beyond the Swagger.
+        created = isoformat(workspace.created_at)
+        view.update(
+            {
+                "at": isoformat(workspace.at),
+                "created_at": created,
+                "server_deleted_at": None,
+                "start_date": created[:10] if created else None,
+                "end_date": None,
+                "actual_hours": None,
+                "actual_seconds": None,
+                "estimated_seconds": (project.estimated_hours * 3600 if project.estimated_hours is not None else None),
+                "auto_estimates": False,
+                "can_track_time": True,
+                "rate": None,
+                "rate_last_updated": None,
+                "recurring": False,
+                "recurring_parameters": None,
+                "template_id": None,
+                "pinned": False,
+                "permissions": [],
+                "client_name": None,
+                "external_reference": None,
+            }
+        )
+    return view
 
 
 def _page_number(name: str, default: int) -> int:
@@ -87,3 +125,14 @@ def list_projects(workspace_id: int):
     ]
     projects.sort(key=lambda project: (project.name.lower(), project.id))
     return access.ok([project_view(project) for project in projects[(page - 1) * per_page : page * per_page]])
+
+
+@blueprint.get("/workspaces/<int:workspace_id>/projects/<int:project_id>")
+def get_project(workspace_id: int, project_id: int):
+    """Swagger: GET /workspaces/{workspace_id}/projects/{project_id}, one models.Project; an
+    unknown project is its documented 400 "Invalid project_id"."""
+    workspace = access.workspace_for_member(workspace_id)
+    project = access.state().projects.get(project_id)
+    if project is None or project.workspace_id != workspace.id:
+        raise ApiError(400, "Invalid project_id")
+    return access.ok(project_view(project))

@@ -11,9 +11,9 @@ them up is caught here:
   GET accepts all six ("user" takes a user id, "workspace_user" a workspace user id).
 """
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 
-from .. import catalog, rate_history
+from .. import catalog, profiles, rate_history
 from ..clock import isoformat, parse_timestamp
 from ..errors import ApiError
 from ..state import Rate, Workspace
@@ -140,11 +140,22 @@ def create_rate(workspace_id: int):
             raise ApiError(400, "Invalid start: it should be a valid date time") from error
 
     rate = rate_history.record_rate(
-        access.state(), access.now(), workspace_id=workspace.id, level=level, level_id=body["level_id"],
-        rate_type=rate_type, amount=amount, mode=mode, start=start, creator_id=access.caller().id,
+        access.state(),
+        access.now(),
+        workspace_id=workspace.id,
+        level=level,
+        level_id=body["level_id"],
+        rate_type=rate_type,
+        amount=amount,
+        mode=mode,
+        start=start,
+        creator_id=access.caller().id,
     )
     workspace.at = access.now()
-    return access.ok(rate_view(rate), status=201)
+    if profiles.is_pages():
+        return access.ok(rate_view(rate), status=201)  # pages: the new rate object
+    # Swagger: 201 "Successfully created." with no body schema: an empty body.
+    return Response(b"", status=201)
 
 
 @blueprint.get("/workspaces/<int:workspace_id>/rates/<level>/<int:level_id>")

@@ -10,7 +10,7 @@ back a value the workspace already has is accepted (see the README's assumptions
 
 from flask import Blueprint
 
-from .. import catalog, rate_history
+from .. import catalog, profiles, rate_history
 from ..clock import isoformat
 from ..errors import ApiError
 from ..state import Organization, Workspace
@@ -40,21 +40,22 @@ WORKSPACE_PAYLOAD_FIELDS = {
 }
 
 # Payload fields stored as plain settings (default_hourly_rate goes to the rate history).
-SETTING_FIELDS = [
-    name for name in WORKSPACE_PAYLOAD_FIELDS
-    if name in catalog.WORKSPACE_SETTING_DEFAULTS
-]
+SETTING_FIELDS = [name for name in WORKSPACE_PAYLOAD_FIELDS if name in catalog.WORKSPACE_SETTING_DEFAULTS]
 
 TIME_ENTRY_CONSTRAINT_FIELDS = dict.fromkeys(catalog.TIME_ENTRY_CONSTRAINT_DEFAULTS, payload.BOOL)
 
 
 # ----- views -------------------------------------------------------------------------------
 
+
 def default_hourly_rate(workspace: Workspace) -> float:
     amount = rate_history.current_amount(
         access.state(), access.now(), workspace.id, "workspace", workspace.id, rate_history.BILLABLE
     )
     return amount if amount is not None else 0
+
+
+DEFAULT_LOGO_URL = "https://assets.toggl.com/images/workspace.jpg"
 
 
 def workspace_view(workspace: Workspace, viewer_id: int) -> dict:
@@ -65,7 +66,7 @@ def workspace_view(workspace: Workspace, viewer_id: int) -> dict:
     org_admin = state.is_org_admin(org.id, viewer_id)
     settings = workspace.settings
     rate_updated = rate_history.last_updated(state, workspace.id, "workspace", workspace.id, rate_history.BILLABLE)
-    return {
+    view = {
         "id": workspace.id,
         "organization_id": workspace.organization_id,
         "name": workspace.name,
@@ -104,6 +105,13 @@ def workspace_view(workspace: Workspace, viewer_id: int) -> dict:
         "te_constraints": dict(workspace.te_constraints),
         "working_hours_in_minutes": workspace.working_hours_in_minutes,
     }
+    if profiles.is_swagger():
+        # Swagger: logo_url is a string (the live API's default logo when none was uploaded);
+        # server_deleted_at is not in the Swagger but the live API sends it and live clients
+        # (toggl-python) require it. pages: logo_url null, no server_deleted_at.
+        view["logo_url"] = DEFAULT_LOGO_URL
+        view["server_deleted_at"] = None
+    return view
 
 
 def statistics_view(workspace: Workspace) -> dict:
@@ -111,7 +119,8 @@ def statistics_view(workspace: Workspace) -> dict:
     rows = state.users_of_workspace(workspace.id)
     admins = [
         {"user_id": row.user_id, "name": state.users[row.user_id].display_name}
-        for row in rows if row.role == "admin" and not row.inactive
+        for row in rows
+        if row.role == "admin" and not row.inactive
     ]
     return {
         "admins": admins,
@@ -121,6 +130,7 @@ def statistics_view(workspace: Workspace) -> dict:
 
 
 # ----- validation --------------------------------------------------------------------------
+
 
 def validate_new_workspace_name(name, organization_id: int | None, exclude_id: int | None = None) -> str:
     if name is None:
@@ -196,10 +206,16 @@ def _apply_payload(workspace: Workspace, body: dict, admins: list[int], creator_
         row.role = "admin"  # an existing member listed in admins is promoted
     if payload.given(body, "default_hourly_rate") and body["default_hourly_rate"] != default_hourly_rate(workspace):
         rate_history.record_rate(
-            state, now, workspace_id=workspace.id, level="workspace", level_id=workspace.id,
-            rate_type=rate_history.BILLABLE, amount=body["default_hourly_rate"],
+            state,
+            now,
+            workspace_id=workspace.id,
+            level="workspace",
+            level_id=workspace.id,
+            rate_type=rate_history.BILLABLE,
+            amount=body["default_hourly_rate"],
             mode=body.get("rate_change_mode") or workspace.settings["rate_change_mode"],
-            start=None, creator_id=creator_id,
+            start=None,
+            creator_id=creator_id,
         )
     workspace.at = now
 
@@ -208,25 +224,29 @@ def create_workspace(org: Organization, name: str, creator_id: int, body: dict) 
     """Adds a workspace (already validated) with the creator as its admin."""
     state, now = access.state(), access.now()
     workspace = Workspace(
-        id=state.ids.next(), organization_id=org.id, name=name,
+        id=state.ids.next(),
+        organization_id=org.id,
+        name=name,
         settings=dict(catalog.WORKSPACE_SETTING_DEFAULTS),
         te_constraints=dict(catalog.TIME_ENTRY_CONSTRAINT_DEFAULTS),
-        created_at=now, at=now,
+        created_at=now,
+        at=now,
     )
     state.workspaces[workspace.id] = workspace
     state.add_workspace_user(workspace.id, creator_id, "admin", now)
-    _apply_payload(workspace, {k: v for k, v in body.items() if k != "name"},
-                   body.get("admins") or [], creator_id)
+    _apply_payload(workspace, {k: v for k, v in body.items() if k != "name"}, body.get("admins") or [], creator_id)
     state.sync_group_access(org.id, now)
     return workspace
 
 
 # ----- routes ------------------------------------------------------------------------------
 
+
 @blueprint.post("/organizations/<int:organization_id>/workspaces")
 def create_workspace_in_organization(organization_id: int):
     org = access.organization_for_member(
-        organization_id, unknown=ApiError(404, "Organization not found/accessible"),
+        organization_id,
+        unknown=ApiError(404, "Organization not found/accessible"),
         outsider=ApiError(404, "Organization not found/accessible"),
     )
     access.require_org_admin(org)
@@ -270,11 +290,13 @@ def get_workspace_statistics(workspace_id: int):
 def get_organization_workspace_statistics(organization_id: int):
     org = access.organization_for_member(organization_id)
     user_id = access.caller().id
-    return access.ok({
-        str(ws.id): statistics_view(ws)
-        for ws in access.state().workspaces_of(org.id)
-        if access.can_reach_workspace(ws, user_id)
-    })
+    return access.ok(
+        {
+            str(ws.id): statistics_view(ws)
+            for ws in access.state().workspaces_of(org.id)
+            if access.can_reach_workspace(ws, user_id)
+        }
+    )
 
 
 @blueprint.get("/workspaces/<int:workspace_id>/time_entry_constraints")

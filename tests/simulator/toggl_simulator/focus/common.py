@@ -91,18 +91,20 @@ def group_view(group: Group) -> dict:
     users = []
     for user_id in group.user_ids:
         membership = state.membership(group.organization_id, user_id)
-        users.append({
-            "organization_user_id": membership.id if membership else None,
-            "user_account_id": user_id,
-            "display_name": state.users[user_id].display_name,
-            "user_group_id": None,
-            "track_role_id": None,
-            "focus_role_id": None,
-            "work_role_id": None,
-            "created_at": isoformat(group.at),
-            "updated_at": isoformat(group.at),
-            "deleted_at": None,
-        })
+        users.append(
+            {
+                "organization_user_id": membership.id if membership else None,
+                "user_account_id": user_id,
+                "display_name": state.users[user_id].display_name,
+                "user_group_id": None,
+                "track_role_id": None,
+                "focus_role_id": None,
+                "work_role_id": None,
+                "created_at": isoformat(group.at),
+                "updated_at": isoformat(group.at),
+                "deleted_at": None,
+            }
+        )
     workspaces = [
         {
             "workspace_id": ws_id,

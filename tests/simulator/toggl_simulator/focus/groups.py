@@ -40,8 +40,10 @@ def _validated(org: Organization, body: dict, group: Group | None) -> dict:
     name = body.get("name") if "name" in body else (group.name if group else None)
     if name is None or not name.strip() or len(name) > catalog.GROUP_NAME_MAX:
         raise ApiError(400, INVALID_REQUEST)
-    if any(g.name.strip().lower() == name.strip().lower() and (group is None or g.id != group.id)
-           for g in state.groups_of(org.id)):
+    if any(
+        g.name.strip().lower() == name.strip().lower() and (group is None or g.id != group.id)
+        for g in state.groups_of(org.id)
+    ):
         raise ApiError(400, INVALID_REQUEST)
     user_ids = None
     if body.get("organization_users") is not None:
@@ -72,9 +74,13 @@ def create_group(organization_id: int):
     fields = _validated(org, payload.json_object(INVALID_REQUEST, GROUP_FIELDS), None)
     state, now = access.state(), access.now()
     group = Group(
-        id=state.ids.next(), organization_id=org.id, name=fields["name"],
-        user_ids=sorted(set(fields["user_ids"] or [])), workspace_ids=sorted(set(fields["workspace_ids"] or [])),
-        at=now, emoji=fields["emoji"] or None,
+        id=state.ids.next(),
+        organization_id=org.id,
+        name=fields["name"],
+        user_ids=sorted(set(fields["user_ids"] or [])),
+        workspace_ids=sorted(set(fields["workspace_ids"] or [])),
+        at=now,
+        emoji=fields["emoji"] or None,
     )
     state.groups[group.id] = group
     state.sync_group_access(org.id, now)
@@ -112,6 +118,7 @@ def delete_group(organization_id: int, group_id: int):
 def my_groups(organization_id: int):
     org = organization_for_member(organization_id)
     user_id = access.caller().id
-    groups = sorted((g for g in access.state().groups_of(org.id) if user_id in g.user_ids),
-                    key=lambda g: (g.name.lower(), g.id))
+    groups = sorted(
+        (g for g in access.state().groups_of(org.id) if user_id in g.user_ids), key=lambda g: (g.name.lower(), g.id)
+    )
     return access.ok([{"id": g.id, "name": g.name, "emoji": g.emoji} for g in groups])

@@ -50,7 +50,7 @@ def list_teams(organization_id: int):
         groups = [g for g in groups if g.id in group_ids]
     groups.sort(key=lambda g: (g.name.lower(), g.id), reverse=sort_dir == "desc")
     data = []
-    for group in groups[(page - 1) * per_page: page * per_page]:
+    for group in groups[(page - 1) * per_page : page * per_page]:
         item = group_view(group)
         item["ghosts"] = [dict(ghost) for ghost in group.ghosts]
         data.append(item)

@@ -80,8 +80,13 @@ def _role_ids(org: Organization, user_id: int) -> set[int]:
     return {catalog.WORKSPACE_ROLE_IDS[row.role] for row in rows if row is not None}
 
 
-def member_view(org: Organization, membership: OrganizationUser, include_rates: bool = False,
-                include_working_hours: bool = False, rate_workspaces: list[int] | None = None) -> dict:
+def member_view(
+    org: Organization,
+    membership: OrganizationUser,
+    include_rates: bool = False,
+    include_working_hours: bool = False,
+    rate_workspaces: list[int] | None = None,
+) -> dict:
     state = access.state()
     user = state.users[membership.user_id]
     groups = sorted((g for g in state.groups_of(org.id) if user.id in g.user_ids), key=lambda g: g.name.lower())
@@ -90,17 +95,20 @@ def member_view(org: Organization, membership: OrganizationUser, include_rates: 
         row = state.workspace_user(workspace.id, user.id)
         if row is None:
             continue
-        workspaces.append({
-            "id": workspace.id,
-            "name": workspace.name,
-            "workspace_user_id": row.id,
-            "track_role_id": catalog.WORKSPACE_ROLE_IDS[row.role],
-            "focus_role_id": None,
-            "work_role_id": None,
-            "toggl_products": ["track"],
-            "groups": [{"id": g.id, "name": g.name, "emoji": g.emoji}
-                       for g in groups if workspace.id in g.workspace_ids],
-        })
+        workspaces.append(
+            {
+                "id": workspace.id,
+                "name": workspace.name,
+                "workspace_user_id": row.id,
+                "track_role_id": catalog.WORKSPACE_ROLE_IDS[row.role],
+                "focus_role_id": None,
+                "work_role_id": None,
+                "toggl_products": ["track"],
+                "groups": [
+                    {"id": g.id, "name": g.name, "emoji": g.emoji} for g in groups if workspace.id in g.workspace_ids
+                ],
+            }
+        )
     own_workspaces = sorted(w["id"] for w in workspaces if rate_workspaces is None or w["id"] in rate_workspaces)
     return {
         "id": membership.id,
@@ -120,8 +128,9 @@ def member_view(org: Organization, membership: OrganizationUser, include_rates: 
         "created_at": isoformat(membership.created_at),
         "updated_at": isoformat(membership.created_at),
         "deleted_at": None,
-        "groups": [{"id": g.id, "name": g.name, "emoji": g.emoji, "workspace_ids": list(g.workspace_ids)}
-                   for g in groups],
+        "groups": [
+            {"id": g.id, "name": g.name, "emoji": g.emoji, "workspace_ids": list(g.workspace_ids)} for g in groups
+        ],
         "workspaces": workspaces,
         "permissions": {},
         "rate": _rate(own_workspaces, user.id) if include_rates else None,
@@ -144,8 +153,9 @@ def list_users(organization_id: int):
         members = [m for m in members if any(state.workspace_user(ws, m.user_id) for ws in workspaces)]
     groups = int_list_query("groups")
     if groups is not None:
-        members = [m for m in members
-                   if any(g.id in groups and m.user_id in g.user_ids for g in state.groups_of(org.id))]
+        members = [
+            m for m in members if any(g.id in groups and m.user_id in g.user_ids for g in state.groups_of(org.id))
+        ]
     products = str_list_query("toggl_products")
     if products is not None and "track" not in products:
         members = []
@@ -160,13 +170,17 @@ def list_users(organization_id: int):
     text = (request.args.get("filter") or "").lower()
     if text:
         members = [
-            m for m in members
+            m
+            for m in members
             if text in state.users[m.user_id].display_name.lower() or text in state.users[m.user_id].email.lower()
         ]
     sort_dir = sort_direction()
     members.sort(key=lambda m: (state.users[m.user_id].display_name.lower(), m.id), reverse=sort_dir == "desc")
     page = positive_int_query("page", 1)
     per_page = positive_int_query("per_page", catalog.ORG_USERS_DEFAULT_PER_PAGE)
-    options = {"include_rates": bool_query("include_rates"),
-               "include_working_hours": bool_query("include_working_hours"), "rate_workspaces": workspaces}
-    return access.ok([member_view(org, m, **options) for m in members[(page - 1) * per_page: page * per_page]])
+    options = {
+        "include_rates": bool_query("include_rates"),
+        "include_working_hours": bool_query("include_working_hours"),
+        "rate_workspaces": workspaces,
+    }
+    return access.ok([member_view(org, m, **options) for m in members[(page - 1) * per_page : page * per_page]])

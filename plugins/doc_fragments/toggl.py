@@ -12,6 +12,7 @@ options:
       - Sent with HTTP Basic authentication as C(<api_token>:api_token).
       - If not set, the value of the E(TOGGL_API_TOKEN) environment variable is used.
       - Required unless O(api_username) and O(api_password) are given.
+      - Surrounding whitespace (such as the newline a YAML block scalar ends in) is removed before use.
     type: str
   api_username:
     description:
@@ -22,6 +23,7 @@ options:
     description:
       - Password of O(api_username).
       - If not set, the value of the E(TOGGL_API_PASSWORD) environment variable is used.
+      - Surrounding whitespace is removed before use.
     type: str
   api_url:
     description:
@@ -41,6 +43,7 @@ options:
       - Toggl Focus API key (C(toggl_sk_...)), sent as a Bearer token to O(focus_api_url).
       - Only features that live in the Focus API need it; Track tokens do not open it.
       - If not set, the value of the E(TOGGL_FOCUS_API_KEY) environment variable is used.
+      - Surrounding whitespace (such as the newline a YAML block scalar ends in) is removed before use.
     type: str
   validate_certs:
     description:
@@ -55,8 +58,9 @@ options:
   request_timeout:
     description:
       - Seconds to wait for the API to connect and to answer each request.
-      - A V(GET), V(PUT) or V(DELETE) that gets no answer in time is retried (see O(max_retries)); a V(POST) or
-        V(PATCH) is not, since it may have reached the API, and the task fails (a rerun converges).
+      - A V(GET), V(PUT), V(PATCH) or V(DELETE) that gets no answer in time is retried (see O(max_retries)); a
+        V(POST) is not, since it may have reached the API. Where the object can be found again, the module looks it
+        up and adopts it; otherwise the task fails and a rerun converges.
       - If not set, the value of the E(TOGGL_REQUEST_TIMEOUT) environment variable is used.
     type: float
     default: 30
@@ -64,8 +68,10 @@ options:
     description:
       - How many times a request is retried after a rate limit (HTTP 429, honouring C(Retry-After)),
         a server error (HTTP 5xx) or a connection failure, with exponential backoff and jitter.
-      - A V(POST) or V(PATCH) is retried only when it cannot have reached the server (connection refused, HTTP 429),
-        so a retry never creates an object twice. Every retry counts in RV(api_requests).
+      - A V(POST) is retried only when it cannot have reached the server (connection refused, HTTP 429), so a retry
+        never creates an object twice. Every retry counts in RV(api_requests).
+      - A V(DELETE) whose answer was lost is resent; when the resent one finds the object gone, the first one was
+        applied and the deletion succeeded.
       - V(0) disables retries.
       - If not set, the value of the E(TOGGL_MAX_RETRIES) environment variable is used.
     type: int
@@ -74,6 +80,12 @@ notes:
   - Every request counts against the user's hourly Toggl API quota (for example 240 requests per hour on
     Starter; requests to C(/me...) endpoints, used to resolve organization and workspace names, 30 per hour).
     Give ids instead of names where you have them, and see RV(api_requests) for what each task sent.
+  - An HTTP 403 is reported as bad credentials only while nothing has proven them good; once a request with them
+    succeeded (a refused first read asks C(GET /me)), or for any write, it is reported as a refusal of what the
+    token's user may do.
+  - Credentials never appear in the module's output, in no form (with whitespace around them, escaped, or base64 in
+    the Basic authorization header). Give them as options or in the controller's environment, not through a
+    task's C(environment) keyword, whose values C(ansible-playbook -vvv) prints itself.
   - The module runs on the controller; use O(ignore:delegate_to=localhost) or a C(local) connection, with
     C(ansible_python_interpreter) pointing at a Python that has C(requests), such as C(ansible_playbook_python).
 requirements:

@@ -3,18 +3,30 @@
 """Transport to the Toggl APIs: one requests Session per module run.
 
 Everything HTTP lives here: authentication, TLS, retries (urllib3's Retry, not a
-hand-rolled loop), error bodies turned into one exception type, pagination, and the
-request and quota counters every module reports back.
+hand-rolled loop), error bodies turned into one exception type, pagination, the server's
+clock (its ``Date`` headers), the request and quota counters every module reports back, and
+the redaction of credentials from every message the transport builds.
 """
 
+import base64
+import json
+import time
 import traceback
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import quote
 
-from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglApiError, TogglConfigError
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
+    TogglAnswerLostError,
+    TogglApiError,
+    TogglConfigError,
+    TogglPermissionError,
+)
 
 try:
     import requests
     from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import ProtocolError
+    from urllib3.exceptions import ProtocolError, ReadTimeoutError
     from urllib3.util.retry import Retry
 
     HAS_REQUESTS = True
@@ -23,7 +35,7 @@ except ImportError:  # reported by the module base class through missing_require
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
     Retry = object
-    ProtocolError = None
+    ProtocolError = ReadTimeoutError = None
 
 DEFAULT_API_URL = "https://api.track.toggl.com/api/v9"
 DEFAULT_FOCUS_API_URL = "https://focus.toggl.com/api"
@@ -31,11 +43,16 @@ FOCUS_KEY_OPTION = "focus_api_key (env TOGGL_FOCUS_API_KEY)"
 USER_AGENT = "trackops.toggl-ansible-collection"
 
 # Methods whose repetition cannot create a second object; only these are retried on 5xx
-# or on a failure after the request may have reached the server.
-IDEMPOTENT_METHODS = frozenset(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"])
+# or on a failure after the request may have reached the server. PATCH is one here: the
+# collection's PATCH bodies add or remove ids of a set, or delete listed ids, so sending one
+# twice ends in the same state. A POST is never resent after it may have reached the API.
+IDEMPOTENT_METHODS = frozenset(["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"])
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 QUOTA_REMAINING_HEADER = "X-Toggl-Quota-Remaining"
 QUOTA_RESETS_HEADER = "X-Toggl-Quota-Resets-In"
+# What replaces a credential in a message (the mask Ansible itself uses for no_log values).
+REDACTED = "********"
+SECRET_OPTIONS = ("api_token", "api_password", "focus_api_key")
 
 
 class TogglRetry(Retry):
@@ -43,9 +60,10 @@ class TogglRetry(Retry):
 
     A 429 is retried for every method: the rate limiter refuses the request before any
     handler runs, so even a POST cannot have been applied. A 5xx is retried only for
-    idempotent methods, since a POST that failed with 500 may still have created its object.
-    Connection failures before the request was sent (connect errors) are retried for every
-    method by urllib3 itself; read errors only for idempotent methods.
+    idempotent methods (PATCH included, see IDEMPOTENT_METHODS), since a POST that failed
+    with 500 may still have created its object. Connection failures before the request was
+    sent (connect errors) are retried for every method by urllib3 itself; read errors (the
+    answer was lost or late) only for idempotent methods.
     """
 
     on_attempt = None  # set per client: counts each retry as a request sent
@@ -132,6 +150,15 @@ class TogglClient:
         request_timeout=30,
         max_retries=5,
     ):
+        # Every form the credentials could take in a message, as given (whitespace and all),
+        # redacted from whatever this client raises.
+        self._secret_forms = secret_forms(
+            dict(api_token=api_token, api_username=api_username, api_password=api_password, focus_api_key=focus_api_key)
+        )
+        # Surrounding whitespace is no part of a key: a value from a YAML block scalar or a file
+        # ends in a newline, which requests would refuse (quoting the header in its message).
+        api_token, api_password, focus_api_key = (clean_secret(v) for v in (api_token, api_password, focus_api_key))
+        api_username = clean_secret(api_username)
         # Credentials go out UTF-8 encoded: requests would encode text as Latin-1 and fail on
         # anything beyond it.
         if api_token:
@@ -160,6 +187,10 @@ class TogglClient:
         self.requests = RequestCounter()
         self.quota_remaining = None
         self.quota_resets_in = None
+        # Services whose credential an answer has proven good (see _error's 403).
+        self._accepted = set()
+        # The newest Date header: (aware UTC datetime, time.monotonic() when it arrived).
+        self._server_date = None
 
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
@@ -179,6 +210,7 @@ class TogglClient:
         return items_of(self.get(path, params=params, what=what, service=service))
 
     def post(self, path, body=None, what=None, service="track"):
+        """Raises TogglAnswerLostError when the POST went out but its answer never came back."""
         return self.request("POST", path, body=body, what=what, service=service)
 
     def put(self, path, body=None, what=None, service="track"):
@@ -187,11 +219,18 @@ class TogglClient:
     def patch(self, path, body=None, what=None, service="track"):
         return self.request("PATCH", path, body=body, what=what, service=service)
 
-    def delete(self, path, body=None, what=None, service="track"):
-        return self.request("DELETE", path, body=body, what=what, service=service)
+    def delete(self, path, body=None, what=None, service="track", gone=(404,)):
+        """Delete; None when the object is gone.
 
-    def request(self, method, path, params=None, body=None, what=None, service="track"):
-        return self._send(method, path, params=params, body=body, what=what, service=service)[0]
+        A DELETE whose answer was lost (the connection broke, or no answer in time, after it
+        went out) is resent; when the resent one answers a status in ``gone`` the first one was
+        applied, and the delete is a success. ``gone`` is 404 by default; a description whose
+        API answers a missing object otherwise says so (for example 403 for alerts).
+        """
+        return self.request("DELETE", path, body=body, what=what, service=service, gone=gone)
+
+    def request(self, method, path, params=None, body=None, what=None, service="track", gone=()):
+        return self._send(method, path, params=params, body=body, what=what, service=service, gone=gone)[0]
 
     def paginate(self, path, params=None, per_page=200, what=None, service="track"):
         """All items of a list paginated with page/per_page.
@@ -212,9 +251,27 @@ class TogglClient:
                 return items
             page += 1
 
+    def server_now(self):
+        """The API's clock: an aware UTC datetime.
+
+        Taken from the ``Date`` header of the newest answer this client received (error answers
+        included), plus the time elapsed locally since it arrived; it sends no request. The
+        header has whole seconds, so this is the server's time to within about a second. Before
+        any answer was received it falls back to the local clock (UTC) - callers that decide by
+        "now" read something from the API first, so in practice the header is there.
+        """
+        if self._server_date is None:
+            return datetime.now(timezone.utc)
+        date, received = self._server_date
+        return date + _seconds(time.monotonic() - received)
+
+    def redact(self, text):
+        """``text`` with every form of this client's credentials masked."""
+        return redact(text, self._secret_forms)
+
     # -- internals ----------------------------------------------------------------------
 
-    def _send(self, method, path, params=None, body=None, what=None, service="track"):
+    def _send(self, method, path, params=None, body=None, what=None, service="track", gone=()):
         target = self.services[service]
         if service == "focus":
             require_focus_key(self, "%s needs the Toggl Focus API" % (what or path))
@@ -230,23 +287,62 @@ class TogglClient:
                 timeout=self.timeout,
             )
         except requests.exceptions.SSLError as exc:
-            raise TogglApiError(
-                method, path, None, "TLS verification failed (%s); set ca_path to your CA bundle" % _reason(exc)
-            ) from None
-        except requests.exceptions.Timeout as exc:
-            message = "no answer within %ss (%s)" % (self.timeout, _reason(exc))
+            message = "TLS verification failed (%s); set ca_path to your CA bundle" % self._reason(exc)
+            raise TogglApiError(method, path, None, message) from None
+        except requests.exceptions.ConnectTimeout as exc:
+            message = "cannot reach %s: no connection within %ss" % (target.base_url, self.timeout)
+            raise TogglApiError(method, path, None, "%s (%s)" % (message, self._reason(exc))) from None
+        except requests.exceptions.InvalidHeader as exc:
+            # Nothing was sent: a credential with a control character inside cannot be a header.
+            message = "cannot send the credentials (%s): %s" % (self._reason(exc), target.credential_hint)
             raise TogglApiError(method, path, None, message) from None
         except requests.exceptions.RequestException as exc:
-            if _answer_lost(exc):
-                # The request went out, so "cannot reach" would be wrong: a write may have been applied.
-                message = "the connection was closed before an answer (%s)" % _reason(exc)
+            if not _answer_lost(exc):
+                message = "cannot reach %s: %s" % (target.base_url, self._reason(exc))
+                raise TogglApiError(method, path, None, message) from None
+            # The request went out, so "cannot reach" would be wrong: a write may have been
+            # applied. Idempotent requests get here only once their retries are spent.
+            if _timed_out(exc):
+                message = "no answer within %ss (%s)" % (self.timeout, self._reason(exc))
             else:
-                message = "cannot reach %s: %s" % (target.base_url, _reason(exc))
-            raise TogglApiError(method, path, None, message) from None
+                message = "the connection was closed before an answer (%s)" % self._reason(exc)
+            raise self._lost(method, path, body, message) from None
         self._note_quota(response)
+        self._note_date(response)
         if response.status_code >= 400:
+            if response.status_code in gone and _sent_before(response):
+                # Swagger/pages agree a deleted object answers 404 (alerts: 403); the earlier
+                # attempt, whose answer was lost, removed it.
+                return None, response
             raise self._error(method, path, response, what, target)
+        self._accepted.add(target.name)
         return _parse_body(response), response
+
+    def _lost(self, method, path, body, message):
+        """A request that went out without an answer: for a POST the object may exist now."""
+        message = self.redact(message)
+        if method == "POST":
+            return TogglAnswerLostError(method, path, message, body=body)
+        return TogglApiError(method, path, None, message)
+
+    def _reason(self, exc):
+        return self.redact(_reason(exc))
+
+    def _token_accepted(self, service):
+        """Whether ``GET /me`` succeeds with this service's credentials (one request, counted)."""
+        self.requests.add("GET")
+        try:
+            response = self.session.request(
+                "GET", service.base_url + "/me", auth=service.auth, headers=service.headers, timeout=self.timeout
+            )
+        except requests.exceptions.RequestException:
+            return False
+        self._note_quota(response)
+        self._note_date(response)
+        if response.status_code >= 400:
+            return False
+        self._accepted.add(service.name)
+        return True
 
     def _note_quota(self, response):
         remaining = _int_header(response, QUOTA_REMAINING_HEADER)
@@ -254,17 +350,29 @@ class TogglClient:
             self.quota_remaining = remaining
             self.quota_resets_in = _int_header(response, QUOTA_RESETS_HEADER)
 
+    def _note_date(self, response):
+        value = response.headers.get("Date")
+        if not value:
+            return
+        try:
+            date = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return  # a malformed header tells nothing about the server's clock
+        if date is None:
+            return
+        if date.tzinfo is None:  # "-0000": UTC without a stated zone
+            date = date.replace(tzinfo=timezone.utc)
+        self._server_date = (date.astimezone(timezone.utc), time.monotonic())
+
     def _error(self, method, path, response, what, service):
         status = response.status_code
-        api_message = _error_message(response)
+        api_message = self.redact(_error_message(response))
         if status == 401:
             return TogglApiError(
                 method, path, status, api_message, summary="authentication failed: " + service.credential_hint
             )
         if status == 403:
-            # Toggl answers 403 both to a wrong token and to a valid one without the rights.
-            summary = "authentication failed: %s, or give its user access to this" % service.credential_hint
-            return TogglApiError(method, path, status, api_message, summary=summary)
+            return self._refusal(method, path, api_message, service, after_lost_answer=_sent_before(response))
         if status == 402:
             if _int_header(response, QUOTA_REMAINING_HEADER) == 0:
                 resets = _int_header(response, QUOTA_RESETS_HEADER)
@@ -278,7 +386,14 @@ class TogglClient:
                 )
             return TogglApiError(method, path, status, api_message, summary="needs a paid Toggl plan: " + api_message)
         if status == 404:
-            return TogglApiError(method, path, status, api_message, summary="%s not found" % (what or path))
+            summary = "%s not found" % (what or path)
+            if service.name == "track" and (path == "/me" or path.startswith("/me/")):
+                # Every token has a /me: a 404 there means the URL misses the API's base path.
+                summary = "%s not found: check api_url (%s), it should end in /api/v9" % (
+                    what or path,
+                    service.base_url,
+                )
+            return TogglApiError(method, path, status, api_message, summary=summary)
         if status == 429:
             return TogglApiError(
                 method,
@@ -288,6 +403,34 @@ class TogglClient:
                 summary="rate limited by the Toggl API after %d retries" % self.max_retries,
             )
         return TogglApiError(method, path, status, api_message)
+
+    def _refusal(self, method, path, api_message, service, after_lost_answer=False):
+        """A 403: bad credentials only while nothing has proven them good.
+
+        Toggl answers 403 both to a wrong token and to a valid one without the rights (live API
+        facts; the Swagger documents 403 for refusals of that kind). Once an answer of this
+        service succeeded, or for any Track write (every module reads before it writes, so the
+        token was already used), it is a permission refusal. A Track read refused before that
+        costs one more request, ``GET /me``, which every valid token may send: its answer tells
+        the two apart. A Focus key is proven only by a Focus answer: a first Focus request
+        refused, even a write, still names the key.
+        """
+        accepted = service.name in self._accepted or (service.name == "track" and method != "GET")
+        if not accepted and service.name == "track" and path != "/me":
+            accepted = self._token_accepted(service)
+        if not accepted:
+            summary = "authentication failed: %s, or give its user access to this" % service.credential_hint
+            return TogglApiError(method, path, 403, api_message, summary=summary)
+        error = TogglPermissionError(method, path, 403, api_message)
+        message = "Toggl refused %s %s: the token's user may not do this (HTTP 403%s)" % (
+            method,
+            path,
+            ": " + api_message if api_message else "",
+        )
+        if after_lost_answer:
+            message += "; the first attempt's answer was lost, so it may have been applied"
+        error.args = (message,)
+        return error
 
 
 def has_focus_key(client):
@@ -362,17 +505,95 @@ def _error_message(response):
     return text or response.reason or ""
 
 
-def _answer_lost(exc):
-    """Whether the connection broke after the request was sent (urllib3's ProtocolError)."""
+def _causes(exc):
+    """``exc`` and the causes requests and urllib3 wrap it in (``reason``, first argument)."""
     seen = set()
-    while exc is not None and id(exc) not in seen:
-        if isinstance(exc, ProtocolError):
-            return True
+    while exc is not None and not isinstance(exc, str) and id(exc) not in seen:
+        yield exc
         seen.add(id(exc))
         exc = getattr(exc, "reason", None) or (exc.args[0] if getattr(exc, "args", None) else None)
-        if isinstance(exc, str):
-            return False
+
+
+def _answer_lost(exc):
+    """Whether the request went out and its answer never came: the connection broke after
+    it was sent (urllib3's ProtocolError) or no answer came in time (ReadTimeoutError)."""
+    lost = tuple(kind for kind in (ProtocolError, ReadTimeoutError) if kind is not None)
+    return any(isinstance(cause, lost) for cause in _causes(exc))
+
+
+def _timed_out(exc):
+    return any(isinstance(cause, ReadTimeoutError) for cause in _causes(exc))
+
+
+def _sent_before(response):
+    """Whether an earlier attempt of this request went out and lost its answer (urllib3
+    records every retried attempt in the response's Retry history)."""
+    retries = getattr(getattr(response, "raw", None), "retries", None)
+    for attempt in getattr(retries, "history", None) or ():
+        if attempt.error is not None and _answer_lost(attempt.error):
+            return True
     return False
+
+
+def _seconds(seconds):
+    return timedelta(seconds=max(0.0, seconds))
+
+
+def clean_secret(value):
+    """A credential without surrounding whitespace; None when nothing is left."""
+    if isinstance(value, (str, bytes)):
+        value = value.strip()
+    return value or None
+
+
+def secret_forms(credentials):
+    """Every text a credential can take in a message, longest first.
+
+    ``credentials`` maps option names to values (``api_username`` is not secret, but pairs with
+    the password). For each secret, as given and stripped: the text itself; its escaped forms
+    in a ``repr`` of text and of UTF-8 bytes (``b'Bearer toggl_sk_...\\n'``), in JSON, and
+    percent-encoded; and the base64 of the HTTP Basic pair it travels in (``token:api_token``,
+    ``username:password``), padded and not.
+    """
+    forms = set()
+    username = clean_secret(credentials.get("api_username"))
+    for option in SECRET_OPTIONS:
+        value = credentials.get(option)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        for text in dict.fromkeys((value, value.strip())):
+            forms.update(_escaped(text))
+        stripped = value.strip()
+        pairs = []
+        if option == "api_token":
+            pairs = [stripped + ":api_token", value + ":api_token"]
+        elif option == "api_password" and isinstance(username, str):
+            pairs = [username + ":" + stripped, username + ":" + value]
+        for pair in pairs:
+            encoded = base64.b64encode(pair.encode("utf-8")).decode("ascii")
+            forms.update((encoded, encoded.rstrip("=")))
+    return sorted((form for form in forms if form), key=len, reverse=True)
+
+
+def _escaped(text):
+    encoded = text.encode("utf-8")
+    return {
+        text,
+        repr(text)[1:-1],
+        repr(encoded)[2:-1],
+        json.dumps(text)[1:-1],
+        json.dumps(text, ensure_ascii=False)[1:-1],
+        quote(text, safe=""),
+    }
+
+
+def redact(text, forms):
+    """``text`` with each of ``forms`` (see secret_forms) replaced by the no_log mask."""
+    if not isinstance(text, str):
+        return text
+    for form in forms:
+        text = text.replace(form, REDACTED)
+    return text
 
 
 def _reason(exc):

@@ -50,3 +50,20 @@ class TogglApiError(TogglError):
         if self.summary:
             return "%s (%s)" % (self.summary, detail)
         return "Toggl API error, %s" % detail
+
+
+class TogglPermissionError(TogglApiError):
+    """HTTP 403 once the token was accepted: the user may not do this (not bad credentials)."""
+
+
+class TogglAnswerLostError(TogglApiError):
+    """A non-idempotent write was sent but its answer never came back: the server may have
+    applied it. Carries the ``body`` sent, so a description can look the object up and adopt it."""
+
+    def __init__(self, method, path, api_message, body=None):
+        self.body = body
+        super().__init__(method, path, None, api_message)
+
+
+class TogglAccessError(TogglError):
+    """The token's user lacks the organization rights a task needs; raised before any write."""

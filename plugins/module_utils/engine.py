@@ -9,7 +9,31 @@ check mode), predicts the result in check mode, builds the before/after diff, an
 ``changed`` from what the server answered, not from what was asked.
 """
 
+import time
+
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglError, TogglStateError
+
+# Pauses between re-reads after a write whose answer is not the object: the live API may
+# list an object only seconds after writing it (eventual consistency); about 6 s in all.
+SETTLE_DELAYS = (0.2, 0.4, 0.8, 1.6, 3.2)
+
+
+def settle(read, is_visible, what, delays=SETTLE_DELAYS, sleep=time.sleep):
+    """Read until ``is_visible(result)``; return that result, or raise TogglStateError.
+
+    ``read`` is called once, then again after each of ``delays`` while the write does not
+    show; every call is a request of its own (and counted as one by the client). ``what``
+    completes the failure: "<what> (re-read N times over S s)"."""
+    result = read()
+    if is_visible(result):
+        return result
+    for delay in delays:
+        sleep(delay)
+        result = read()
+        if is_visible(result):
+            return result
+    raise TogglStateError("%s (re-read %d times over %.1f s)" % (what, len(delays) + 1, sum(delays)))
+
 
 # Keys never returned to the user: the workspace object still carries a (deprecated) token.
 SECRET_KEYS = frozenset(["api_token"])
@@ -93,14 +117,23 @@ class Reconciler:
             if batch and many is not None:
                 for decision, obj in zip(batch, many(batch)):
                     written[id(decision)] = obj
-        return [
+        outcomes = [
             self._finish(decision, written[id(decision)]) if id(decision) in written else self.apply(decision)
             for decision in decisions
         ]
+        if any(decision.writes for decision in decisions):
+            description.confirm(decisions, outcomes)
+        return outcomes
 
     @staticmethod
     def vet(decisions):
-        """Every decision, then the task's decisions together (``vet_many``), before any write."""
+        """Every decision, then the task's decisions together (``vet_many``), before any write.
+
+        First the rights: every decision that writes needs its organization's admin right when
+        its description says so (``admin_needed_for``), checked in check mode too, so a token
+        that cannot see an object never predicts creating it."""
+        for decision in decisions:
+            require_rights(decision)
         for decision in decisions:
             decision.resource.vet(decision)
         if decisions:
@@ -204,6 +237,23 @@ class Reconciler:
         return Outcome(
             changed, scrub(obj), decision.before, after, resource.label(obj), "updated" if changed else "unchanged"
         )
+
+
+def require_rights(decision):
+    """The admin right a decision that writes needs, when its description names one: of the
+    organization (Resolver.require_admin) or, for workspace-level objects, of the workspace."""
+    resource = decision.resource
+    if not decision.writes:
+        return
+    needed_for = resource.admin_need(decision)
+    if not needed_for:
+        return
+    if resource.admin_scope == "workspace":
+        resource.resolver.require_workspace_admin(resource.workspace_id, needed_for)
+        return
+    organization_id = resource.admin_organization_id()
+    if organization_id is not None:
+        resource.resolver.require_admin(organization_id, needed_for)
 
 
 def scrub(obj):

@@ -13,6 +13,12 @@ when named: ``all`` stays what the Track key alone can read, at the Track cost.
 Members are reshaped for access reviews (who has which access and in which state): every
 member carries ``status`` (``joined``, ``invited``, ``inactive``) from the one derivation in
 ``references.membership_status``. Other subsets return the API's objects without secrets.
+
+Sources: every Track request here is one the 2026 Swagger lists, with its query names
+(``includeIndirect`` on ``/workspaces/{id}/workspace_users``, ``type`` on the rates read,
+``page``/``per_page`` on ``/organizations/{id}/users``); the Focus requests follow the Focus
+pages, the Swagger not covering that API. Lists only admins may read (Swagger: 403 "User is not
+authorized to list the organization users") fail naming the right, through the Resolver.
 """
 
 from ansible_collections.trackops.toggl.plugins.module_utils.client import require_focus_key

@@ -9,6 +9,7 @@ name their resource description.
 """
 
 import threading
+import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
@@ -17,7 +18,11 @@ from ansible_collections.trackops.toggl.plugins.module_utils.client import (
     DEFAULT_FOCUS_API_URL,
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
+    SECRET_OPTIONS,
     TogglClient,
+    clean_secret,
+    redact,
+    secret_forms,
 )
 from ansible_collections.trackops.toggl.plugins.module_utils.engine import Reconciler
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglError
@@ -40,6 +45,22 @@ def toggl_argument_spec():
     )
 
 
+def guard_secrets(module):
+    """Mask every form of the credentials in whatever the module returns, then strip them.
+
+    Ansible masks the values of ``no_log`` options as given; a message can carry them in other
+    forms (the value without its trailing newline, escaped in a ``repr`` of bytes, base64 in a
+    Basic authorization header). All of them join ``no_log_values``, which ``exit_json`` and
+    ``fail_json`` mask in every returned string. Returns the forms.
+    """
+    forms = secret_forms(module.params)
+    module.no_log_values.update(forms)
+    for option in SECRET_OPTIONS + ("api_username",):
+        if module.params.get(option) is not None:
+            module.params[option] = clean_secret(module.params[option])
+    return forms
+
+
 class TogglModule(AnsibleModule):
     def __init__(self, argument_spec=None, **kwargs):
         spec = toggl_argument_spec()
@@ -47,6 +68,7 @@ class TogglModule(AnsibleModule):
         kwargs.setdefault("supports_check_mode", True)
         kwargs.setdefault("required_together", []).append(("api_username", "api_password"))
         super().__init__(argument_spec=spec, **kwargs)
+        self._secret_forms = guard_secrets(self)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
@@ -99,7 +121,19 @@ class TogglModule(AnsibleModule):
         return summary
 
     def fail(self, error):
-        self.fail_json(msg=str(error), **self.request_summary())
+        self.fail_json(msg=self.redact(str(error)), **self.request_summary())
+
+    def redact(self, text):
+        return redact(text, self._secret_forms)
+
+    def fail_unexpected(self, error):
+        """A bug, not an expected failure: its traceback too is masked (Ansible would print an
+        uncaught one unmasked), and it still reports the requests sent."""
+        self.fail_json(
+            msg=self.redact("unexpected error: %s: %s" % (type(error).__name__, error)),
+            exception=self.redact(traceback.format_exc()),
+            **self.request_summary(),
+        )
 
     def run_info(self, info_class):
         """Read-only modules: validate, gather, and exit unchanged with the request summary.
@@ -114,6 +148,8 @@ class TogglModule(AnsibleModule):
             facts = info.gather()
         except TogglError as error:
             failure = error
+        except Exception as error:  # pylint: disable=broad-except
+            self.fail_unexpected(error)
         if failure is not None:
             # Failing outside the except block: an expected failure carries no traceback.
             self.fail(failure)
@@ -157,6 +193,8 @@ class TogglModule(AnsibleModule):
             outcomes = Reconciler(check_mode=self.check_mode).ensure_all(resources, state)
         except TogglError as error:
             failure = error
+        except Exception as error:  # pylint: disable=broad-except
+            self.fail_unexpected(error)
         if failure is not None:
             # Failing outside the except block: an expected failure carries no traceback.
             self.fail(failure)

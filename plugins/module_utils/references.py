@@ -6,13 +6,39 @@ An id costs nothing. A name costs one read of the collection it lives in, once p
 run (memoised), and organization/workspace names go through ``/me/...`` endpoints, which
 draw on the 30 requests/hour user-level quota, so nothing is resolved that the task does
 not need. A name that matches no object or more than one fails with its name.
+
+Names of digits only: a reference that is an int is an id. A reference that is a string of
+digits only (templating turns ids into strings, so it may be either) is a NAME when an object
+of that name exists in the collection searched, otherwise an id; give an int to force an id
+(see ``pick_by_name_or_id``). This holds for groups and projects, whose collections a lookup
+reads anyway. Organization and workspace references of digits stay ids (``is_id``): their
+names live behind ``/me`` endpoints (30 requests/hour), read only when a name is given.
+Options that are names by definition (a group's own ``name``) are never taken as ids.
+
+Rights: ``require_admin`` names the missing right ("the token's user is not an admin of
+organization NAME (ID) (needed to ...)") from the ``admin`` flag of ``/me/organizations``
+(Swagger: models.MeOrganization.admin), and a list the API refuses with 403 (Swagger:
+GET /organizations/{id}/users "User is not authorized to list the organization users") ends
+in the same message. Workspace-level objects (alerts, track reminders, rates) need only the
+workspace's admin right, which Toggl gives organization admins and workspace admins alike:
+``require_workspace_admin`` reads it from the workspace's ``admin`` flag (Swagger:
+models.Workspace.admin, "current user is workspace admin"), one read of GET /workspaces/{id}
+shared with the lookup of the workspace's organization.
 """
 
-from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglReferenceError, TogglValidationError
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
+    TogglAccessError,
+    TogglPermissionError,
+    TogglReferenceError,
+    TogglValidationError,
+)
 
 
 def is_id(ref):
-    """Ints, and strings of digits (templating turns ids into strings), are ids."""
+    """Ints, and strings of digits (templating turns ids into strings), are ids.
+
+    For options that are ids by definition, or whose names are not looked up (see the module
+    docstring); a reference that may be a name of digits goes through ``pick_by_name_or_id``."""
     if isinstance(ref, bool):
         return False
     if isinstance(ref, int):
@@ -35,6 +61,27 @@ def pick_one(kind, wanted, candidates, described_by="named"):
     if not candidates:
         return None
     raise TogglReferenceError("expected 1 %s %s %r, found %d" % (kind, described_by, wanted, len(candidates)))
+
+
+def is_digits(ref):
+    """A string of digits only (after stripping): a name or an id, decided by the collection."""
+    return isinstance(ref, str) and ref.strip().isdigit()
+
+
+def pick_by_name_or_id(kind, ref, objects, id_key="id", name_key="name"):
+    """The one object ``ref`` names among ``objects``, or None (several fail, naming them).
+
+    An int is an id. A string of digits is a name when an object has that name, otherwise an
+    id. Any other string is a name."""
+    if isinstance(ref, bool):
+        raise TogglReferenceError("%s reference %r is neither a name nor an id" % (kind, ref))
+    if isinstance(ref, int):
+        return pick_one(kind, ref, [o for o in objects if o.get(id_key) == ref], "with id")
+    named = [o for o in objects if o.get(name_key) == ref]
+    if named or not is_digits(ref):
+        return pick_one(kind, ref, named)
+    wanted = int(ref.strip())
+    return pick_one(kind, ref, [o for o in objects if o.get(id_key) == wanted], "with id")
 
 
 def require(kind, wanted, found, where=""):
@@ -81,6 +128,51 @@ class Resolver:
 
     def my_organizations(self):
         return self._once("organizations", lambda: self.client.get_list("/me/organizations"))
+
+    def require_admin(self, organization_id, needed_for):
+        """Fail unless the token's user is an admin of the organization (before any write).
+
+        Reads /me/organizations once per run (memoised, shared with name lookups); its ``admin``
+        flag (Swagger: models.MeOrganization) is the right every write of an organization needs."""
+        org = self._my_organization(organization_id)
+        if org is None or not (org.get("admin") or org.get("owner")):
+            raise self.not_admin(organization_id, needed_for, org)
+        return org
+
+    def require_workspace_admin(self, workspace_id, needed_for):
+        """Fail unless the token's user is an admin of the workspace (organization admins are)."""
+        workspace = self.workspace(workspace_id)
+        if not workspace.get("admin"):
+            raise TogglAccessError(
+                "the token's user is not an admin of workspace %s (%s) (needed to %s)"
+                % (workspace.get("name"), workspace.get("id"), needed_for)
+            )
+        return workspace
+
+    def _my_organization(self, organization_id):
+        wanted = int(organization_id)
+        return next((o for o in self.my_organizations() if o.get("id") == wanted), None)
+
+    def not_admin(self, organization_id, needed_for, org=None):
+        """The TogglAccessError naming the organization and what needed the admin right."""
+        if org is None:
+            org = self._my_organization(organization_id)
+        if org is None:
+            return TogglAccessError(
+                "the token's user is not a member of organization %s (needed to %s)" % (organization_id, needed_for)
+            )
+        return TogglAccessError(
+            "the token's user is not an admin of organization %s (%s) (needed to %s)"
+            % (org.get("name"), org.get("id"), needed_for)
+        )
+
+    def _admin_list(self, organization_id, needed_for, load):
+        """A list only admins may read: a 403 becomes the not-an-admin message."""
+        try:
+            return load()
+        except TogglPermissionError:
+            failure = self.not_admin(organization_id, needed_for)
+        raise failure
 
     def find_organization_by_name(self, name):
         matches = [org for org in self.my_organizations() if org.get("name") == name]
@@ -132,10 +224,15 @@ class Resolver:
 
     def organization_users(self, organization_id):
         """Every user of the organization, pending invitations included (paginated)."""
+        # Swagger: GET /organizations/{id}/users answers 403 to non-admins.
         return self._once(
             ("organization_users", organization_id),
-            lambda: self.client.paginate(
-                "/organizations/%s/users" % organization_id, what="users of organization %s" % organization_id
+            lambda: self._admin_list(
+                organization_id,
+                "list the members of organization %s" % organization_id,
+                lambda: self.client.paginate(
+                    "/organizations/%s/users" % organization_id, what="users of organization %s" % organization_id
+                ),
             ),
         )
 
@@ -161,20 +258,23 @@ class Resolver:
     def groups(self, organization_id):
         return self._once(
             ("groups", organization_id),
-            lambda: self.client.get_list(
-                "/organizations/%s/groups" % organization_id, what="groups of organization %s" % organization_id
+            lambda: self._admin_list(
+                organization_id,
+                "list the groups of organization %s" % organization_id,
+                lambda: self.client.get_list(
+                    "/organizations/%s/groups" % organization_id, what="groups of organization %s" % organization_id
+                ),
             ),
         )
 
     def find_group(self, organization_id, ref):
-        groups = self.groups(organization_id)
-        if is_id(ref):
-            return pick_one("group", ref, [g for g in groups if g.get("group_id") == int(ref)], "with id")
-        return pick_one("group", ref, [g for g in groups if g.get("name") == ref])
+        """A group by name or id (a name of digits wins over an id, see pick_by_name_or_id)."""
+        return pick_by_name_or_id("group", ref, self.groups(organization_id), id_key="group_id")
 
     def group_id(self, organization_id, ref):
-        if is_id(ref):
-            return int(ref)
+        """An int is taken as is; a string of digits costs the group list (it may be a name)."""
+        if isinstance(ref, int) and not isinstance(ref, bool):
+            return ref
         group = require("group", ref, self.find_group(organization_id, ref), " in organization %s" % organization_id)
         return group["group_id"]
 
@@ -211,17 +311,24 @@ class Resolver:
         return self._once(("projects", workspace_id, name), load)
 
     def find_project(self, workspace_id, ref):
-        """A project by id or exact name, or None; a name shared by several projects fails."""
-        if is_id(ref):
-            wanted = int(ref)
-            return pick_one(
-                "project", ref, [p for p in self.projects(workspace_id) if p.get("id") == wanted], "with id"
-            )
-        return pick_one("project", ref, [p for p in self.projects(workspace_id, name=ref) if p.get("name") == ref])
+        """A project by id or exact name, or None; a name shared by several projects fails.
+
+        A string of digits is first looked up as a name (one filtered read), then as an id."""
+        if isinstance(ref, str) and not is_digits(ref):
+            return pick_one("project", ref, [p for p in self.projects(workspace_id, name=ref) if p.get("name") == ref])
+        if is_digits(ref):
+            named = [p for p in self.projects(workspace_id, name=ref) if p.get("name") == ref]
+            if named:
+                return pick_one("project", ref, named)
+        return pick_by_name_or_id("project", int(ref), self.projects(workspace_id))
 
     def project_id(self, workspace_id, ref):
-        if is_id(ref):
-            return int(ref)
+        """An int is taken as is; a string of digits costs one filtered read (it may be a name)."""
+        if isinstance(ref, int) and not isinstance(ref, bool):
+            return ref
+        if is_digits(ref):
+            named = [p for p in self.projects(workspace_id, name=ref) if p.get("name") == ref]
+            return pick_one("project", ref, named)["id"] if named else int(ref.strip())
         project = require("project", ref, self.find_project(workspace_id, ref), " in workspace %s" % workspace_id)
         return project["id"]
 
@@ -244,11 +351,16 @@ class Resolver:
     def workspace_users(self, organization_id, workspace_id):
         """Every user of a workspace, direct or through a group, with email, user_id and the
         workspace user id (``id``). Asked without page/per_page, which the reference marks optional."""
+        # Swagger: 403 for a token whose user may not list them.
         return self._once(
             ("workspace_users", organization_id, workspace_id),
-            lambda: self.client.get_list(
-                "/organizations/%s/workspaces/%s/workspace_users" % (organization_id, workspace_id),
-                what="users of workspace %s" % workspace_id,
+            lambda: self._admin_list(
+                organization_id,
+                "list the users of workspace %s" % workspace_id,
+                lambda: self.client.get_list(
+                    "/organizations/%s/workspaces/%s/workspace_users" % (organization_id, workspace_id),
+                    what="users of workspace %s" % workspace_id,
+                ),
             ),
         )
 

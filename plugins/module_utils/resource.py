@@ -62,6 +62,14 @@ class Resource:
 
     kind = "object"
     fields = {}
+    # What a write of this kind needs the organization admin right for, in the words of the
+    # failure ("the token's user is not an admin of organization X (needed to <this>)"), e.g.
+    # "create or change workspaces". None: the engine checks no right. Set by descriptions;
+    # the engine calls Resolver.require_admin for every decision that writes (check mode too).
+    admin_needed_for = None
+    # Whose admin right: "organization" (admin_organization_id) or "workspace" (the
+    # description's workspace_id), for objects Toggl lets workspace admins manage.
+    admin_scope = "organization"
 
     def __init__(self, params, client, resolver):
         self.params = params
@@ -85,6 +93,23 @@ class Resource:
 
         Called for every object of a task after all were decided; raise a TogglError to stop.
         """
+
+    @classmethod
+    def confirm(cls, decisions, outcomes):
+        """After the task's writes (some decisions write): read back until they show, so that a
+        rerun right after sees them (the live API lists a write only after a while, see
+        engine.settle). Default: nothing; descriptions whose writes answer "OK" implement it."""
+
+    def admin_organization_id(self):
+        """The id of the organization whose admin right a write needs (after ``find``), or None.
+
+        Default: the ``organization_id`` the description found, when it keeps one."""
+        organization_id = getattr(self, "organization_id", None)
+        return int(organization_id) if organization_id is not None else None
+
+    def admin_need(self, decision):
+        """What ``decision`` needs the admin right for (default: ``admin_needed_for``)."""
+        return self.admin_needed_for
 
     @classmethod
     def vet_many(cls, decisions):

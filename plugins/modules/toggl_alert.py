@@ -10,12 +10,25 @@ description:
   - Ensures an alert ("tell these roles and users when a project reaches these thresholds") exists
     with the given thresholds and receivers, or does not exist.
   - "An alert has no name. It is identified by O(alert_id), or else by the tuple (O(project),
-    O(source_kind), O(threshold_type)); an unset O(project) means the alert has none. Two alerts
-    with the same tuple cannot be told apart: the task then fails and asks for O(alert_id)."
-  - O(thresholds), O(receiver_roles) and O(receiver_users) are updated with one C(PUT), which carries
-    the whole alert (the Swagger gives C(PUT) the same body as C(POST)); receiver groups set in the web
-    app are sent back unchanged. With O(alert_id), O(project), O(source_kind) and O(threshold_type) are
-    updated too.
+    O(source_kind), O(threshold_type)); an unset O(project) means the alert has none."
+  - "Copies: two runs that create the same alert at once leave two. When several alerts have the
+    tuple and are copies of each other (the same thresholds and receivers), the task keeps the lowest
+    id, deletes the others and returns their ids in RV(removed_duplicates); the diff shows them under
+    C(duplicates). Alerts with the tuple that differ cannot be told apart: the task fails and asks for
+    O(alert_id)."
+  - O(thresholds), O(receiver_roles) and O(receiver_users) are updated with one C(PUT). The Swagger gives
+    C(PUT) the body of C(POST) and does not say that a key left out is kept, so the body carries every key
+    of it; the ones the task does not change are taken from a re-read of the alerts made right before the
+    C(PUT), so what another admin set after the task's first read is not undone. Receiver groups (set in the
+    web app) have no key in the Swagger's body; an alert that has some gets them back under the answer's key
+    C(receiver_groups). The answer must still show every setting the task left alone, else the task fails
+    naming what was lost. With O(alert_id), O(project), O(source_kind) and O(threshold_type) are updated too.
+  - "Lost answers: a C(POST) whose answer was lost is followed by re-reads (with backoff) that adopt the
+    alert it created; a C(DELETE) answered C(403 Alert not found or not accessible) or C(404) is a success
+    once a re-read no longer lists the alert."
+  - Every write needs the token's user to be an admin of the workspace (organization admins are; read from
+    the C(admin) flag of C(GET /workspaces/{ws})); without it the task fails before any write (in check mode
+    too) with C(the token's user is not an admin of workspace ...).
   - One C(GET /workspaces/{ws}/alerts) finds the alert.
   - "Neither the reference pages nor the Swagger list the values O(source_kind), O(threshold_type) and
     O(receiver_roles) accept, so the module does not guess: it passes them through and turns the API's
@@ -46,6 +59,7 @@ options:
   project:
     description:
       - The project the alert watches, by id or by name (one read of the workspace's projects named so).
+      - A name of digits only (V(4711)) is a name when the workspace has a project of that name, else an id.
       - Without O(alert_id), part of the identity; unset means "no project".
     type: str
   source_kind:
@@ -129,7 +143,9 @@ extends_documentation_fragment:
 notes:
   - "Requests: a converged run sends one C(GET) of the alerts (plus C(GET /me/organizations) and
     C(GET /me/workspaces) when the workspace is a name, the projects named for a project name, the
-    workspace's users for emails); a change adds one C(POST), C(PUT) or C(DELETE) per alert."
+    workspace's users for emails); a change adds C(GET /me/organizations) for the right (and
+    C(GET /workspaces/{id}) for the organization when O(organization) is not given), and one C(POST) or
+    C(DELETE) per alert, or a re-read of the alerts and one C(PUT); each copy removed is one C(DELETE)."
   - The diff shows the identity and the settings the task sets (receiver users as ids); a deletion shows
     the whole alert.
 seealso:
@@ -216,6 +232,13 @@ alerts:
   type: list
   elements: dict
   sample: [{"id": 4711, "project_id": 1000, "thresholds": [80, 100]}]
+removed_duplicates:
+  description:
+    - The ids of the copies of the alerts the task deleted (in check mode, would delete), see the description.
+  returned: success
+  type: list
+  elements: int
+  sample: [4712]
 api_requests:
   description: The requests this task sent to the Toggl APIs, by HTTP method, retries included, and their C(total).
   returned: always
@@ -229,7 +252,7 @@ quota_remaining:
 """
 
 from ansible_collections.trackops.toggl.plugins.module_utils.module import TogglModule
-from ansible_collections.trackops.toggl.plugins.module_utils.resources.alert import Alert
+from ansible_collections.trackops.toggl.plugins.module_utils.resources.alert import Alert, reporting_removed_duplicates
 
 ALERT_OPTIONS = dict(
     alert_id=dict(type="int"),
@@ -248,10 +271,11 @@ def main():
     spec["state"] = dict(type="str", choices=["present", "absent"], default="present")
     spec["alerts"] = dict(type="list", elements="dict", options=ALERT_OPTIONS)
     module = TogglModule(argument_spec=spec, mutually_exclusive=[("alerts", "alert_id")])
+    description = reporting_removed_duplicates(module, Alert)
     if module.params["alerts"] is None:
-        module.run(Alert)
+        module.run(description)
     else:
-        module.run_many(Alert, module.entries("alerts", ALERT_OPTIONS))
+        module.run_many(description, module.entries("alerts", ALERT_OPTIONS))
 
 
 if __name__ == "__main__":

@@ -19,9 +19,26 @@ description:
   - Removing someone from a group does not remove them from the organization or from the workspaces they
     belong to directly. Use M(trackops.toggl.toggl_organization_user) and M(trackops.toggl.toggl_workspace_user)
     to remove or deactivate people.
-  - Membership changes go in one C(PATCH) that carries only the additions and removals. A rename is a C(PUT),
-    which also carries the member and workspace lists (the changed ones, or else the current ones), so a
-    rename with membership changes is one request too.
+  - Membership changes go in one C(PATCH) that carries only the additions and removals, so members another
+    administrator adds meanwhile are never removed by it.
+  - A rename is a C(PUT), the only write the 2026 API has for a group's name, and it carries the whole member and
+    workspace lists. So that it undoes nothing another administrator did since the task's read, the task reads the
+    group again right before the C(PUT) and sends the lists as they are then, with only its own additions and
+    removals applied; after the write it reads the group until it shows the new name (the API may show a write
+    only seconds later) and adds back with one C(PATCH) any member or workspace the last read before the write
+    showed that the task did not remove. Members added by someone else meanwhile stay (the task warns), also with
+    an exact O(users) list; the next run decides on them. A rename costs two reads more than other changes.
+  - Toggl refuses a second group of a name, so the name is a group's identity. When concurrent creates left two
+    groups of the name anyway, the task keeps the one with the lowest id and deletes the others (reported in
+    RV(group.removed_duplicates)), provided they hold no member or workspace the kept group would not have after
+    the task; otherwise it fails naming them, before any write.
+  - When the answer to a create is lost (the connection dropped after Toggl applied it), the task reads the group
+    list until the group shows and takes it as created.
+  - O(name) is always a name, also when it is all digits (a group named V(2026)); only O(id) is an id.
+  - Every write needs the token's user to be an admin of the organization; without it the task fails before any
+    write, also in check mode, with "the token's user is not an admin of organization NAME (ID) (needed to create,
+    change or delete groups)". Checking costs one C(GET /me/organizations) (user-level quota), once per task that
+    writes.
   - When O(users) is set, the organization's user list is read (one request per 200 users) to match emails
     and to show members by email in the result and the diff, also when O(users) holds only ids.
   - When another run creates the same group between this task's read and its create, Toggl answers
@@ -34,8 +51,8 @@ description:
   - Focus needs a C(workspace_id) for that read; the task takes the group's first workspace, else the first of
     O(workspaces), else the organization's first workspace from C(GET /me/workspaces) (one more request).
   - A new group with O(emoji) is created in one Focus C(POST) that carries the name, emoji, members and
-    workspaces. An emoji change is one Focus C(PUT) that carries every other change of the task too (and both
-    lists, the target or the current ones); changes without an emoji change stay on the Track API.
+    workspaces. An emoji change is one Focus C(PUT) that carries only the emoji (and a new name); no list goes with
+    it, so another administrator's members stay. Membership changes of the same task are then one Track C(PATCH).
   - With a Focus key configured (O(focus_api_key)), a group is deleted through the Focus API, where its emoji
     lives, with one of the group's workspaces as the C(workspace_id) its C(DELETE) needs (a group in no workspace
     costs one C(GET /me/workspaces) for it). Without a key, through the Track API. Either way one request.
@@ -178,13 +195,19 @@ group:
       returned: when O(emoji) is set
       type: str
       sample: "\U0001F3A8"
+    removed_duplicates:
+      description: Ids of the other groups of the same name the task deleted (in check mode, would delete).
+      returned: when there were duplicates
+      type: list
+      elements: int
+      sample: [210]
   sample: {"group_id": 200, "name": "Engineering", "users": [{"user_id": 2, "email": "alice@example.com"}],
            "workspaces": [100]}
 diff:
   description:
     - With C(--diff), the group before and after as C(name), C(workspaces) (ids) and, when O(users) is set,
       C(users) as emails (a member without a known email shows as its id); when O(emoji) is set, also C(emoji)
-      (V(null) for none).
+      (V(null) for none); when duplicates of the name exist, also C(duplicates) (their ids before, V([]) after).
   returned: when diff mode is on
   type: dict
   sample: {"before": {"name": "Engineering", "users": ["alice@example.com"], "workspaces": [100]},

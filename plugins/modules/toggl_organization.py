@@ -12,6 +12,14 @@ description:
   - When it does not exist, it is created with its first workspace, and the token's user becomes its owner.
   - With O(id), a different O(name) renames the organization.
   - The Toggl API cannot delete organizations, so there is no O(ignore:state=absent).
+  - The 2026 API answers a rename with a plain C(OK), so the task reads the organization back
+    (C(GET /organizations/{id})) until it shows the new name (the API may show it only seconds later).
+  - A rename needs the token's user to be an admin of the organization; without it the task fails before any
+    write, also in check mode, with "the token's user is not an admin of organization NAME (ID) (needed to change
+    the organization)". Checking costs one C(GET /me/organizations) (user-level quota). Creating needs no right.
+  - O(name) is always a name, also when it is all digits. Organization names are not unique in Toggl (other
+    owners may pick the same one), so two of one name among the token's organizations fail naming the count; use O(id).
+  - When the answer to a create is lost, the task reads C(GET /me/organizations) until the organization shows.
 author:
   - trackops.toggl contributors (@trackops)
 options:

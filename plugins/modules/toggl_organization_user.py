@@ -17,8 +17,16 @@ description:
   - Invitations alike (same workspaces, roles, groups and O(skip_email)) go in one request. The invitation
     answer carries no organization user id, so O(admin), O(inactive) or O(labour_cost) asked for on invite
     cost one more read of the user list for the whole task, then one request per person.
-  - O(admin), O(inactive), O(labour_cost) and, for members, O(groups) are set with one request per person who differs.
-    Only the options you set are compared.
+  - O(admin), O(inactive) and, for members, O(groups) are set with one request per person who differs
+    (C(PUT /organizations/{id}/users/{id}), whose admin flag the 2026 API names C(organization_admin)).
+    O(labour_cost) is set as the labor cost in each of the person's workspaces whose cost differs, one request
+    each, as the 2026 API's organization user payload has no labour cost. Only the options you set are compared.
+  - After its writes a task reads the user list again, repeatedly for up to about 6 seconds while the API does not
+    show them yet (the live API shows a change only after a moment), so a rerun right after changes nothing.
+  - An invitation whose answer was lost, or one refused because another run invited the person meanwhile, is looked
+    up and adopted, so there is one invitation per person.
+  - Every write needs the organization admin right. With a token whose user is not an admin the task fails before
+    any write, in check mode too, with "the token's user is not an admin of organization NAME (ID) (needed to ...)".
   - O(state=absent) removes people from the organization (and so from its workspaces and groups), everyone
     the task removes in one request.
   - The organization owner and the user the API token belongs to are never removed or deactivated;
@@ -144,7 +152,12 @@ options:
         O(admin) and O(inactive) (V([]) takes them out of every group, as offboarding does). Unset, their
         groups are left alone. To add one person to a group and keep its other members, or to change many
         people's membership of one group in one request, use M(trackops.toggl.toggl_group).
-      - Names cost one read of the organization's groups; ids cost nothing.
+      - A group of digits only is a name when a group has that name, otherwise an id (so a group named C(2026)
+        is found by its name); either costs one read of the organization's groups, which the task reads
+        anyway to compare names.
+      - For someone already in the organization the API's write replaces their whole set of groups, so the
+        person is read again right before it and the write carries the groups that read shows plus this task's
+        change (a group another admin added meanwhile is kept), and a read after it checks that it shows.
     type: list
     elements: str
   skip_email:

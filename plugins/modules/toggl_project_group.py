@@ -16,6 +16,14 @@ description:
     organization name one C(GET /me/organizations) (the C(/me) reads draw on the user-level quota of 30 requests
     per hour).
   - A project, group or workspace that does not exist fails the task with its name; none is ever created here.
+  - The 2026 API answers the C(POST) with a plain string, not the assignment, so the task then reads the
+    assignment back for its id (the API may list it only seconds later, so it reads again, about 6 s at most). When
+    the answer to the C(POST) is lost, the same read finds the assignment and the task takes it as made.
+  - O(project) and O(group) of digits only (a project named V(4711), a group named V(2026)) name the project or
+    group of that name when one exists, else the one with that id; finding out costs the project name read
+    (and, with O(organization), the group list). O(workspace) of digits only is an id.
+  - A group and a project make an assignment's identity. When concurrent runs left two assignments of one pair,
+    the task keeps the one with the lowest id and deletes the others (RV(project_group.removed_duplicates)).
 author:
   - trackops.toggl contributors (@trackops)
 options:
@@ -61,7 +69,7 @@ EXAMPLES = r"""
     project: Website
     group: Engineering
 
-- name: The same by ids, one request when nothing changes
+- name: The same by ids (two reads when nothing changes, as digits may also be a project name)
   trackops.toggl.toggl_project_group:
     workspace: 100
     project: 1000
@@ -99,6 +107,12 @@ project_group:
       description: Group id.
       type: int
       sample: 200
+    removed_duplicates:
+      description: Ids of other assignments of the same group and project the task deleted.
+      returned: when there were duplicates
+      type: list
+      elements: int
+      sample: [5001]
   sample: {"id": 5000, "pid": 1000, "wid": 100, "group_id": 200}
 api_requests:
   description: The requests this task sent to the Toggl APIs, by HTTP method, retries included, and their C(total).

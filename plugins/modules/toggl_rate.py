@@ -13,8 +13,17 @@ description:
     reads the history of the target (one C(GET /workspaces/{ws}/rates/{level}/{id})) and takes as
     the rate in effect the period whose C(deleted_at) is null and which covers the moment that
     matters: now, or O(start) when given. A period scheduled to start later is not in effect yet."
+  - "Now is the API's clock, not the controller's: the C(Date) header of the answer that listed the
+    periods (whole seconds, so a period that started within that second counts as started). A controller
+    whose clock is hours off still converges."
   - When that period already has the desired amount, nothing is sent. Otherwise one
     C(POST /workspaces/{ws}/rates) adds a period, closing the earlier ones as O(mode) or O(start) says.
+    The Swagger answers it with C(201) and no body, so the history is read again (with backoff, as the API
+    may list the period seconds later) until the new period is in effect; the result is that period. A
+    C(POST) whose answer was lost is followed by the same re-read, which adopts the period it created.
+  - A write needs the token's user to be an admin of the workspace (organization admins are; read from
+    the C(admin) flag of C(GET /workspaces/{ws})); without it the task fails before any write (in check mode
+    too) with C(the token's user is not an admin of workspace ...).
   - A target without any period in effect gets its first one the same way.
   - Rates need a paid plan. On a Free plan the task fails with the API's message
     C(Billable rates are available for Starter and higher plans.) and writes nothing.
@@ -57,6 +66,8 @@ options:
   project:
     description:
       - For O(level=project), the project, by id or by name (one read of the workspace's projects named so).
+      - A name of digits only (V(4711)) is a name when the workspace has a project of that name, else an id;
+        that check costs the same read. O(level_id) is always an id.
     type: str
   task_id:
     description:
@@ -144,7 +155,9 @@ extends_documentation_fragment:
 notes:
   - "Requests: a converged run sends one C(GET) of the rate history per rate (plus C(GET /me/organizations) and
     C(GET /me/workspaces) when the workspace is a name, the workspace's users for an email, the projects named
-    for a project name); a change adds one C(POST) per rate."
+    for a project name); a change adds C(GET /me/organizations) for the right (and C(GET /workspaces/{id})
+    for the organization when O(organization) is not given), one C(POST) per rate and, when the C(POST)
+    answers no body (the Swagger's 201), one or more re-reads of the history."
 seealso:
   - module: trackops.toggl.toggl_workspace
 """

@@ -11,12 +11,23 @@ description:
     O(threshold) hours in a day or a week") exists with the given settings, or does not exist.
   - "A reminder has no name. It is identified by O(reminder_id), or else by its recipient set:
     O(users) plus O(groups), compared as sets (order and repetitions do not matter; an unset
-    O(users) or O(groups) is the empty set). Two reminders with the same recipient set cannot be
-    told apart: the task then fails and asks for O(reminder_id)."
+    O(users) or O(groups) is the empty set)."
+  - "Copies: two runs that create the same reminder at once leave two. When several reminders have the
+    recipient set and are copies of each other (the same frequency, threshold and flags), the task keeps
+    the lowest id, deletes the others and returns their ids in RV(removed_duplicates); the diff shows them
+    under C(duplicates). Reminders with the recipient set that differ (say a daily and a weekly one) cannot
+    be told apart: the task fails and asks for O(reminder_id)."
   - O(frequency), O(threshold), O(email_reminder_enabled) and O(slack_reminder_enabled) are updated in
     place with one C(PUT). With O(reminder_id), O(users) and O(groups) are updated too.
-  - One C(GET /workspaces/{ws}/track_reminders) finds the reminder; the whole reminder is sent with a C(PUT)
-    (the reference does not say whether C(PUT) merges or replaces), only when something differs.
+  - One C(GET /workspaces/{ws}/track_reminders) finds the reminder. A C(PUT) carries only the keys that
+    differ (every key of the Swagger's C(reminders.Payload) is optional), so what another admin set in any
+    other key is kept.
+  - "Lost answers: a C(POST) whose answer was lost is followed by re-reads (with backoff) that adopt the
+    reminder it created; a C(DELETE) answered C(403) or C(404) is a success once a re-read no longer lists
+    the reminder."
+  - Every write needs the token's user to be an admin of the workspace (organization admins are; read from
+    the C(admin) flag of C(GET /workspaces/{ws})); without it the task fails before any write (in check mode
+    too) with C(the token's user is not an admin of workspace ...).
   - O(email_reminder_enabled) and O(slack_reminder_enabled) are not on the reference pages; the official
     Swagger documents them on the reminder and on both payloads.
 author:
@@ -48,6 +59,8 @@ options:
   groups:
     description:
       - Groups to remind, by name or id. Names cost one read of the organization's groups.
+      - A name of digits only (V(2026)) is a name when the organization has a group of that name, else an
+        id (that check also costs the read of the groups).
       - Without O(reminder_id), part of the recipient set that identifies the reminder.
     type: list
     elements: str
@@ -126,7 +139,9 @@ extends_documentation_fragment:
 notes:
   - "Requests: a converged run sends one C(GET) of the reminders (plus C(GET /me/organizations) and
     C(GET /me/workspaces) when the workspace is a name, the workspace's users for emails, the groups for
-    group names); a change adds one C(POST), C(PUT) or C(DELETE) per reminder."
+    group names); a change adds C(GET /me/organizations) for the right (and C(GET /workspaces/{id}) for
+    the organization when O(organization) is not given) and one C(POST), C(PUT) or C(DELETE) per reminder;
+    each copy removed is one C(DELETE)."
   - The diff shows the recipients (as ids) and the settings the task sets; a deletion shows the whole reminder.
 seealso:
   - module: trackops.toggl.toggl_alert
@@ -208,6 +223,14 @@ track_reminders:
   type: list
   elements: dict
   sample: [{"reminder_id": 4711, "user_ids": [], "group_ids": [200], "frequency": 1, "threshold": 6}]
+removed_duplicates:
+  description:
+    - The ids of the copies of the reminders the task deleted (in check mode, would delete), see the
+      description.
+  returned: success
+  type: list
+  elements: int
+  sample: [4712]
 api_requests:
   description: The requests this task sent to the Toggl APIs, by HTTP method, retries included, and their C(total).
   returned: always
@@ -221,6 +244,7 @@ quota_remaining:
 """
 
 from ansible_collections.trackops.toggl.plugins.module_utils.module import TogglModule
+from ansible_collections.trackops.toggl.plugins.module_utils.resources.alert import reporting_removed_duplicates
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.track_reminder import TrackReminder
 
 REMINDER_OPTIONS = dict(
@@ -243,10 +267,11 @@ def main():
         argument_spec=spec,
         mutually_exclusive=[("reminders", "reminder_id"), ("reminders", "users"), ("reminders", "groups")],
     )
+    description = reporting_removed_duplicates(module, TrackReminder)
     if module.params["reminders"] is None:
-        module.run(TrackReminder)
+        module.run(description)
     else:
-        module.run_many(TrackReminder, module.entries("reminders", REMINDER_OPTIONS))
+        module.run_many(description, module.entries("reminders", REMINDER_OPTIONS))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,16 @@ description:
   - Only the settings you set are compared and sent; a setting left unset is left alone.
   - Settings marked "paid plans only" fail on a Free organization with the API's own message, and nothing is written.
   - The Toggl API cannot delete workspaces, so there is no O(ignore:state=absent).
+  - Creating or changing a workspace needs the token's user to be an admin of its organization. Without that right
+    the task fails before any write, also in check mode, with "the token's user is not an admin of organization
+    NAME (ID) (needed to create or change workspaces)", rather than predicting to create a workspace it cannot see.
+    Checking costs one C(GET /me/organizations) (user-level quota), only when the task would write.
+  - O(name) is always a name, also when it is all digits (a workspace named V(1234)).
+  - When the answer to a create is lost, or Toggl refuses it because another run made a workspace of the name
+    meanwhile, the task reads C(GET /me/workspaces) until the workspace shows (the API may list it only seconds
+    later) and takes it as created when it shows the wanted settings, else updates it.
+  - Two workspaces of one name in the organization cannot be told apart by name, and the API deletes none, so the
+    task fails with how many there are (use O(id)).
 author:
   - trackops.toggl contributors (@trackops)
 options:

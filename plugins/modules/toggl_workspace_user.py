@@ -19,9 +19,19 @@ description:
     naming them, before anything is written. Invite them with M(trackops.toggl.toggl_organization_user).
     Looking them up costs one read of the organization's user list (one request per 200 users), and only when
     someone is to be added.
-  - Everyone added goes in one assignments request. Its answer carries no workspace user ids, so settings for
-    newly added people cost one more read of the workspace's users for the whole task, then one request per
-    person; people added with the default role C(user) and no other setting cost nothing more.
+  - People are added the 2026 API's way, one C(PUT /organizations/{id}/users/{id}) with C(workspaces) per person.
+    That write replaces the person's direct workspace memberships, so the organization's user list is read again
+    right before (once for the task) and each write carries the person's direct memberships that read shows
+    plus this workspace, nothing else of them; a read after the writes checks that none was lost (one lost is
+    written again once). The older C(PUT .../workspaces/{id}/assignments) (one request for everyone) is used only
+    when the API answers that the first way does not exist (404/405). The answer carries no workspace user ids,
+    so settings for newly added people cost one more read of the workspace's users for the whole task, then one
+    request per person.
+  - After its writes a task reads the workspace's users again, repeatedly for up to about 6 seconds while the API
+    does not show them yet (the live API shows a change only after a moment), so a rerun right after changes
+    nothing.
+  - Every write needs the organization admin right. With a token whose user is not an admin the task fails before
+    any write, in check mode too, with "the token's user is not an admin of organization NAME (ID) (needed to ...)".
   - Settings of existing members are set with one request per person who differs. Only the options you set are
     compared.
   - O(state=absent) (and O(exclusive)) remove people from the workspace in one request.
@@ -32,7 +42,8 @@ description:
   - Rates, labor costs and working hours need a paid plan. On a Free organization they fail with nothing written.
     When the task's first write is such a setting, the API refuses it (HTTP 402) and no read is spent on the plan;
     when another write would come first (an addition, a role change), the plan is read before any write with one
-    C(GET /organizations/{id}), unless the task read it already.
+    C(GET /organizations/{id}), unless the task read it already (it reads C(/me/organizations) for the admin right
+    whenever it writes, and takes the plan from there).
 author:
   - trackops.toggl contributors (@trackops)
 options:

@@ -7,26 +7,43 @@ per task through every page (the Resolver memoises it), so a bulk list of people
 paginated read, not one per person. Pending invitations are members too (``joined: false``):
 an invited person is "present" and is not invited again.
 
-Writes, batched where the API takes lists:
+Writes, batched where the API takes lists (each request follows the 2026 Swagger):
 
-- invite: ``POST /organizations/{id}/invitations``, one request for all new people who get the
-  same workspaces, groups and ``skip_email``. The answer has user ids, not organization user
-  ids, so ``admin`` / ``inactive`` / ``labour_cost`` asked for on invite cost one re-read of
-  the member list (for the whole batch) and a PUT per person;
-- ``admin``, ``inactive``, ``labour_cost``: ``PUT /organizations/{id}/users/{organization_user_id}``,
-  one per person (the API has no bulk form);
+- invite: ``POST /organizations/{id}/invitations`` (Swagger: invitation.Post), one request for all
+  new people who get the same workspaces, groups and ``skip_email``. The answer has user ids, not
+  organization user ids, so ``admin`` / ``inactive`` / ``labour_cost`` asked for on invite cost one
+  re-read of the member list (for the whole batch, repeated while the API does not list the new
+  people yet, see engine.settle) and a PUT per person. An invitation whose answer was lost is
+  looked up and adopted, not sent twice; one the API refuses because the person was invited
+  meanwhile (another run) is adopted too;
+- ``admin``, ``inactive``, ``groups``: ``PUT /organizations/{id}/users/{organization_user_id}``
+  (Swagger: organization_user.Payload, whose admin flag is ``organization_admin``; the older pages
+  called it ``admin``, which the 2026 API drops unseen), one per person (no bulk form).
+  ``groups`` there replaces the person's whole set of groups, so the person is read again right
+  before the PUT, the PUT carries what that read shows plus this task's change, and a read after
+  it checks that a group another admin added meanwhile is still there (written again once if not);
+  a bulk task does that with one read before all its group PUTs and one after them;
+- ``labour_cost``: the Swagger's organization user payload has no labour cost (only the older pages
+  have one), so it is set per workspace of the person: ``PUT /workspaces/{ws}/workspace_users/{id}``
+  ``{"labor_cost"}`` (Swagger: workspace_user.Payload, with ``labor_cost_change_mode``), one per
+  workspace whose cost differs; nothing else of the membership is sent;
 - resend a pending invitation: ``PUT /organizations/{id}/invitations/{invitation_id}/resend``;
 - remove: one ``PATCH /organizations/{id}/users`` ``{"delete": [...]}`` for everyone removed.
 
-The API shows no organization-level labour cost: ``PUT labour_cost`` sets the member's labor
-cost in each of their workspaces, and that is what the list shows (``workspaces[].cost``) and
-what is compared.
+The API shows no organization-level labour cost: the cost of the member in each of their
+workspaces is what the list shows (``workspaces[].cost``) and what is compared.
+
+Every write needs the organization admin right: a token whose user is not an admin fails before
+any write, in check mode too, naming the organization (engine: ``admin_needed_for``).
 """
 
-from ansible_collections.trackops.toggl.plugins.module_utils.engine import Decision
+from ansible_collections.trackops.toggl.plugins.module_utils.engine import Decision, settle
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
+    TogglAnswerLostError,
+    TogglApiError,
     TogglConfigError,
     TogglReferenceError,
+    TogglStateError,
     TogglValidationError,
 )
 from ansible_collections.trackops.toggl.plugins.module_utils.references import is_id, membership_status
@@ -148,24 +165,48 @@ def labour_cost_of(obj):
     return costs[0] if len(costs) == 1 else costs
 
 
+def reread_members(resolver, organization_id):
+    """The member list read again (one paginated read), after or right before a write."""
+    resolver.forget(("organization_users", organization_id))
+    return resolver.organization_users(organization_id)
+
+
+def settle_members(resolver, organization_id, is_visible, what):
+    """Re-read the member list until ``is_visible(members)`` (the live API lists a write only
+    after a while), see engine.settle."""
+    return settle(lambda: reread_members(resolver, organization_id), is_visible, what)
+
+
+def member_of(members, ref):
+    return next((m for m in members if matches_user(m, ref)), None)
+
+
 class OrganizationUser(Resource):
     kind = "organization_user"
     fields = {
         "admin": Field(),
         "inactive": Field(),
         "labour_cost": Field(minimum=0),
-        # Sent with a labour_cost change only; the API never returns it.
-        "labour_cost_change_mode": Field(api_name="rate_change_mode", compare=None),
+        # Sent with a labour_cost change only (as labor_cost_change_mode); the API never returns it.
+        "labour_cost_change_mode": Field(compare=None),
     }
     MEMBER_FIELDS = ("admin", "inactive", "labour_cost")
+    # Swagger: organization_user.Payload names the organization admin flag `organization_admin`.
+    PAYLOAD_KEYS = {"admin": "organization_admin", "inactive": "inactive"}
     # Written in the same PUT as the member fields; not a Field, as its API value is a list of objects.
     PUT_FIELDS = MEMBER_FIELDS + ("groups",)
+
+    def admin_need(self, decision):
+        verb = {"create": "invite", "delete": "remove"}.get(decision.action, "change")
+        return "%s %s in organization %s" % (verb, self.who(), self.organization_id)
 
     def __init__(self, params, client, resolver):
         super().__init__(params, client, resolver)
         self.organization_id = None
         self.current = None
         self._invitation = None
+        # The member list as read after the task's last write (put_groups_many), for confirm().
+        self.members_after_writes = None
 
     # -- local checks --------------------------------------------------------------------
 
@@ -365,7 +406,8 @@ class OrganizationUser(Resource):
     @classmethod
     def create_many(cls, decisions):
         """One invitation request per set of alike invitations; then, only if someone asked for
-        more than an invitation gives, one re-read of the members and a PUT per such person."""
+        more than an invitation gives, one re-read of the members (repeated until it lists the new
+        people) and a PUT per such person."""
         first = decisions[0].resource
         batches = {}
         for decision in decisions:
@@ -374,9 +416,7 @@ class OrganizationUser(Resource):
         for batch in batches.values():
             body = dict(batch[0].resource.invitation())
             body["emails"] = [decision.resource.email for decision in batch]
-            answer = first.client.post(
-                "/organizations/%s/invitations" % first.organization_id, body=body, what="invitations"
-            )
+            answer = first.invite(body)
             data = answer.get("data") if isinstance(answer, dict) else None
             for item in data or []:
                 answered[(item.get("email") or "").casefold()] = item
@@ -387,29 +427,207 @@ class OrganizationUser(Resource):
             predicted["user_id"] = item.get("recipient_id")
             predicted["invitation_id"] = item.get("invitation_id")
             results.append(predicted)
-        follow_ups = [(index, d) for index, d in enumerate(decisions) if d.resource.follow_up(d.changes)]
+        follow_ups = [d for d in decisions if d.resource.follow_up(d.changes)]
         if not follow_ups:
             return results
-        first.resolver.forget(("organization_users", first.organization_id))
-        members = first.resolver.organization_users(first.organization_id)
+        members = settle_members(
+            first.resolver,
+            first.organization_id,
+            lambda found: all(member_of(found, d.resource.email) for d in follow_ups),
+            "the API accepted the invitation of %s but does not list them"
+            % ", ".join(d.resource.email for d in follow_ups),
+        )
         for index, decision in enumerate(decisions):
             resource = decision.resource
-            member = next((m for m in members if matches_user(m, resource.email)), None)
-            if member is None:
-                continue  # keep the prediction for someone the list does not show yet
+            member = member_of(members, resource.email)
             settings = resource.follow_up(decision.changes)
+            if member is None:
+                continue
             if settings:
+                resource.current = with_status(member)
                 resource.put_member(member, settings)
             results[index] = resource.predict_update(member, settings)
         return results
 
+    def invite(self, body):
+        """POST the invitations; an answer lost on the way back, or a refusal because the people
+        are members by now (another run invited them meanwhile), ends with the people looked up
+        and adopted: one invitation per person."""
+        path = "/organizations/%s/invitations" % self.organization_id
+        emails = body["emails"]
+
+        def listed(members):
+            return all(member_of(members, email) for email in emails)
+
+        try:
+            return self.client.post(path, body=body, what="invitations")
+        except TogglAnswerLostError:
+            pass  # the server may have applied it: look before inviting again
+        except TogglApiError as error:
+            if error.status != 400 or not listed(reread_members(self.resolver, self.organization_id)):
+                raise
+            return self.adopted(self.resolver.organization_users(self.organization_id), emails)
+        try:
+            members = settle_members(self.resolver, self.organization_id, listed, "invitations not listed")
+        except TogglStateError:
+            members = self.resolver.organization_users(self.organization_id)
+            missing = [email for email in emails if not member_of(members, email)]
+            # Not recorded by the server: the first POST never arrived, so this one is the only one.
+            answer = self.client.post(path, body=dict(body, emails=missing), what="invitations")
+            adopted = self.adopted(members, [email for email in emails if email not in missing])
+            if isinstance(answer, dict):
+                adopted["data"].extend(answer.get("data") or [])
+            return adopted
+        return self.adopted(members, emails)
+
+    @staticmethod
+    def adopted(members, emails):
+        """An invitation answer (``data``) made from the member list, for invitations adopted."""
+        data = []
+        for email in emails:
+            found = member_of(members, email)
+            if found is not None:
+                data.append(
+                    {"email": email, "recipient_id": found.get("user_id"), "invitation_id": found.get("invitation_id")}
+                )
+        return {"data": data}
+
     def put_member(self, member, changes):
-        body = self.payload({option: changes[option] for option in self.MEMBER_FIELDS if option in changes})
+        """The member fields and groups in one PUT; the labour cost per workspace (see the module
+        docstring). ``groups`` replaces the person's set, so it is written from a fresh read."""
+        body = {self.PAYLOAD_KEYS[option]: changes[option] for option in self.PAYLOAD_KEYS if option in changes}
+        path = "%s/%s" % (self.members_path(), member["id"])
         if "groups" in changes:
-            body["groups"] = changes["groups"]
-        if "labour_cost" in changes and self.params.get("labour_cost_change_mode"):
-            body["rate_change_mode"] = self.params["labour_cost_change_mode"]
-        return self.client.put("%s/%s" % (self.members_path(), member["id"]), body=body, what="%s" % self.label(member))
+            self.put_groups(member, changes["groups"], body)
+        elif body:
+            self.client.put(path, body=body, what=self.label(member))
+        if "labour_cost" in changes:
+            self.put_labour_cost(member, changes["labour_cost"])
+
+    @classmethod
+    def update_many(cls, decisions):
+        """The updates of a bulk task. Everything but ``groups`` as ``update`` does, person by
+        person; then everyone whose groups change from ONE fresh read of the members (their
+        groups as it shows them plus this task's change), one PUT each, and ONE read after the
+        last PUT (repeated while it lags) that must show every person's change - instead of a
+        read before and after each person's PUT (2 x people member-list reads). The window
+        between the fresh read and a PUT grows only by the PUTs before it; a group another admin
+        added meanwhile and a PUT dropped is written back once, as ``put_groups`` does."""
+        grouped = []
+        for decision in decisions:
+            resource, changes = decision.resource, decision.changes
+            if "groups" in changes:
+                grouped.append(decision)
+                rest = {key: value for key, value in changes.items() if key != "groups"}
+                if "labour_cost" in rest:
+                    resource.put_labour_cost(decision.current, rest["labour_cost"])
+                if rest.get("invitation_resent"):
+                    resource.update(decision.current, {"invitation_resent": True})
+            else:
+                resource.update(decision.current, changes)
+        if grouped:
+            cls.put_groups_many(grouped)
+        return [None for _unused in decisions]
+
+    @classmethod
+    def put_groups_many(cls, decisions):
+        """One fresh read, a PUT per person, one read after (see update_many)."""
+        first = decisions[0].resource
+        fresh = reread_members(first.resolver, first.organization_id)
+        plans = []
+        for decision in decisions:
+            resource, member = decision.resource, decision.current
+            body = {cls.PAYLOAD_KEYS[o]: decision.changes[o] for o in cls.PAYLOAD_KEYS if o in decision.changes}
+            before = set(group_ids_of(resource.current or member))
+            add, drop = set(decision.changes["groups"]) - before, before - set(decision.changes["groups"])
+            now = set(group_ids_of(member_of(fresh, member["user_id"]) or member))
+            theirs = now - before - drop  # added by someone else since the task's read
+            path = "%s/%s" % (resource.members_path(), member["id"])
+            resource.client.put(path, body=dict(body, groups=sorted((now | add) - drop)), what=resource.label(member))
+            plans.append((resource, member, path, add, drop, theirs))
+
+        def shows(members):
+            for _resource, member, _path, add, drop, _theirs in plans:
+                groups = set(group_ids_of(member_of(members, member["user_id"]) or {}))
+                if not add <= groups or groups & drop:
+                    return False
+            return True
+
+        after = settle_members(
+            first.resolver,
+            first.organization_id,
+            shows,
+            "organization %s: the API accepted the groups of %s but does not show them"
+            % (first.params["organization"], ", ".join(resource.who() for resource, *_rest in plans)),
+        )
+        rewritten = False
+        for resource, member, path, _add, drop, theirs in plans:
+            shown = set(group_ids_of(member_of(after, member["user_id"]) or {}))
+            lost = theirs - shown
+            if lost:
+                resource.client.put(path, body={"groups": sorted((shown | lost) - drop)}, what=resource.label(member))
+                rewritten = True
+        # Updates are the engine's last batch, so this read followed the task's last write (unless
+        # a group was written back): confirm() may take it as its own.
+        if not rewritten:
+            for resource, *_rest in plans:
+                resource.members_after_writes = after
+
+    def put_groups(self, member, wanted, body):
+        """``groups`` of organization_user.Payload replaces the whole set (Swagger), so: read the
+        person again right before the PUT and send what that read shows plus this task's change
+        (the groups to add and to drop, against the task's first read), then read after the write
+        until it shows, and write once more if a group someone else added meanwhile is missing."""
+        path = "%s/%s" % (self.members_path(), member["id"])
+        first = set(group_ids_of(self.current or member))
+        add, drop = set(wanted) - first, first - set(wanted)
+        fresh = member_of(reread_members(self.resolver, self.organization_id), member["user_id"]) or member
+        theirs = set(group_ids_of(fresh)) - first - drop  # added by someone else since the task's read
+        sent = sorted((set(group_ids_of(fresh)) | add) - drop)
+        self.client.put(path, body=dict(body, groups=sent), what=self.label(member))
+
+        def shows(members):
+            groups = set(group_ids_of(member_of(members, member["user_id"]) or {}))
+            return add <= groups and not groups & drop
+
+        after = settle_members(
+            self.resolver,
+            self.organization_id,
+            shows,
+            "%s: the API accepted the groups but does not show them" % self.label(member),
+        )
+        lost = theirs - set(group_ids_of(member_of(after, member["user_id"]) or {}))
+        if lost:
+            shown = set(group_ids_of(member_of(after, member["user_id"]) or {}))
+            self.client.put(path, body={"groups": sorted((shown | lost) - drop)}, what=self.label(member))
+
+    def workspace_user_id(self, workspace_id, member):
+        """The workspace user id when the member list does not show it: one read of the
+        workspace's users (memoised)."""
+        rows = self.resolver.workspace_users(self.organization_id, workspace_id)
+        row = next((r for r in rows if matches_user(r, member["user_id"])), None)
+        if row is None:
+            raise TogglStateError(
+                "%s: workspace %s does not list the person, so their labour cost there cannot be set"
+                % (self.label(member), workspace_id)
+            )
+        return row["id"]
+
+    def put_labour_cost(self, member, cost):
+        """Swagger: PUT /workspaces/{ws}/workspace_users/{id} {"labor_cost"} in each workspace whose
+        cost differs (the organization user payload has no labour cost)."""
+        for ws in member.get("workspaces") or []:
+            if ws.get("cost") == cost:
+                continue
+            ws_user_id = ws.get("workspace_user_id") or self.workspace_user_id(ws["workspace_id"], member)
+            body = {"labor_cost": cost}
+            if self.params.get("labour_cost_change_mode"):
+                body["labor_cost_change_mode"] = self.params["labour_cost_change_mode"]
+            self.client.put(
+                "/workspaces/%s/workspace_users/%s" % (ws["workspace_id"], ws_user_id),
+                body=body,
+                what="%s in workspace %s" % (self.label(member), ws["workspace_id"]),
+            )
 
     def update(self, current, changes):
         if any(option in changes for option in self.PUT_FIELDS):
@@ -424,6 +642,41 @@ class OrganizationUser(Resource):
                 what="the invitation of %s" % self.who(),
             )
         return None  # both answer "OK": the engine's prediction is the result
+
+    @classmethod
+    def confirm(cls, decisions, outcomes):
+        """One re-read of the members (repeated while it lags) that shows every write of the task:
+        removed people gone, invited ones listed, changed options as predicted."""
+        first = decisions[0].resource
+        written = [(d, o) for d, o in zip(decisions, outcomes) if d.writes]
+
+        def shows(members):
+            for decision, outcome in written:
+                found = member_of(members, decision.resource.params["user"])
+                if decision.action == "delete":
+                    if found is not None:
+                        return False
+                    continue
+                if found is None:
+                    return False
+                state = decision.resource.state_of(with_status(found))
+                # groups: put_groups waited for them already, and kept groups others added meanwhile
+                compared = [key for key in decision.changes if key in state and key != "groups"]
+                if any(state.get(key) != outcome.after.get(key) for key in compared):
+                    return False
+            return True
+
+        # The groups' read-back (update_many) came after the task's last write: when it shows
+        # everything already, a second read of the same list right after it adds nothing.
+        after = next((d.resource.members_after_writes for d, _o in written if d.resource.members_after_writes), None)
+        if after is not None and shows(after):
+            return
+        settle_members(
+            first.resolver,
+            first.organization_id,
+            shows,
+            "organization %s: the API accepted the changes but does not list them" % first.params["organization"],
+        )
 
     def delete(self, current):
         return self.delete_many([Decision(self, "delete", current)])[0]

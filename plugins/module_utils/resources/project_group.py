@@ -3,24 +3,45 @@
 """Toggl project group: an organization group given access to a workspace's project.
 
 The link is found with ``GET /workspaces/{id}/project_groups?project_ids=<project>`` (the
-parameter is required), one read whatever the identity. It has no fields of its own: present
-adds it (``POST``), absent removes it by its id (``DELETE``).
+Swagger marks the parameter required), one read whatever the identity. It has no fields of its
+own: present adds it (``POST``), absent removes it by its id (``DELETE``).
+
+Swagger: ``POST /workspaces/{id}/project_groups`` (``group.ProjectGroupPayload``: group_id,
+project_id) answers a plain string, not the link, so after it the link is read back until it
+shows (``engine.settle``: reads lag behind writes); a POST whose answer was lost is looked up
+the same way and adopted. The pair (group, project) is the link's identity: when a race of
+creates left two links of one pair, the lowest id is kept and the others are deleted
+(``removed_duplicates`` in the result), as they grant nothing the kept one does not.
+
+References: a group or project given as a string of digits is the group/project of that name
+when one exists, else the one with that id (``Resolver.find_group`` / ``project_id``); an int
+is always an id.
 """
 
-from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglValidationError
+from ansible_collections.trackops.toggl.plugins.module_utils.engine import ObjectExists, settle
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
+    TogglAnswerLostError,
+    TogglApiError,
+    TogglValidationError,
+)
 from ansible_collections.trackops.toggl.plugins.module_utils.references import is_id
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Resource
+from ansible_collections.trackops.toggl.plugins.module_utils.resources.group import own_or_adopted
 
 
 class ProjectGroup(Resource):
     kind = "project_group"
     fields = {}
+    # No organization right is asked for: a workspace admin may link groups to the workspace's
+    # projects (Swagger: 403 "User does not have access to this resource" otherwise, which the
+    # client reports as a permission refusal).
 
     def __init__(self, params, client, resolver):
         super().__init__(params, client, resolver)
         self.workspace_id = None
         self.project_id = None
         self.group_id = None
+        self._duplicates = []
 
     def validate(self):
         super().validate()
@@ -38,27 +59,39 @@ class ProjectGroup(Resource):
     def find(self):
         organization = self.params.get("organization")
         self.workspace_id = self.resolver.workspace_id(self.params["workspace"], organization)
-        group = self.params["group"]
-        if is_id(group):
-            self.group_id = int(group)
+        if organization:
+            self.group_id = self.resolver.group_id(self.resolver.organization_id(organization), self.params["group"])
         else:
-            self.group_id = self.resolver.group_id(self.resolver.organization_id(organization), group)
+            # Without an organization the group is an id (``validate``), taken as is: no read.
+            self.group_id = int(str(self.params["group"]).strip())
         self.project_id = self.resolver.project_id(self.workspace_id, self.params["project"])
+        matches = sorted(self._links(), key=lambda link: link.get("id") or 0)
+        if not matches:
+            return None
+        self._duplicates = [link["id"] for link in matches[1:]]
+        current = dict(matches[0])
+        if self._duplicates:
+            current["duplicates"] = list(self._duplicates)
+        return current
+
+    def _links(self):
         links = self.client.get_list(
             "/workspaces/%s/project_groups" % self.workspace_id,
             params={"project_ids": str(self.project_id)},
             what="project groups of workspace %s" % self.workspace_id,
         )
-        matches = [
-            link for link in links if link.get("pid") == self.project_id and link.get("group_id") == self.group_id
-        ]
-        # The API refuses a second link of the same group and project, so there is at most one.
-        return matches[0] if matches else None
+        return [link for link in links if link.get("pid") == self.project_id and link.get("group_id") == self.group_id]
 
     def state_of(self, obj):
         if obj is None:
             return None
-        return {"workspace": obj.get("wid"), "project": obj.get("pid"), "group": obj.get("group_id")}
+        state = {"workspace": obj.get("wid"), "project": obj.get("pid"), "group": obj.get("group_id")}
+        if self._duplicates:
+            state["duplicates"] = sorted(obj.get("duplicates") or [])
+        return state
+
+    def changes(self, current_state, desired):
+        return {"duplicates": []} if current_state.get("duplicates") else {}
 
     def label(self, obj):
         return "group %s on project %s (workspace %s)" % (
@@ -70,23 +103,57 @@ class ProjectGroup(Resource):
     def predict_create(self, desired):
         return {"id": None, "wid": self.workspace_id, "pid": self.project_id, "group_id": self.group_id}
 
+    def predict_update(self, current, changes):
+        predicted = {key: value for key, value in current.items() if key != "duplicates"}
+        predicted["removed_duplicates"] = list(current.get("duplicates") or [])
+        return predicted
+
     def create(self, desired):
-        created = self.client.post(
-            "/workspaces/%s/project_groups" % self.workspace_id,
-            body={"group_id": self.group_id, "project_id": self.project_id},
-            what="workspace %s" % self.workspace_id,
+        try:
+            created = self.client.post(
+                "/workspaces/%s/project_groups" % self.workspace_id,
+                body={"group_id": self.group_id, "project_id": self.project_id},
+                what="workspace %s" % self.workspace_id,
+            )
+        except TogglAnswerLostError:
+            # The POST may have been applied: the link, once it shows, is this task's.
+            return own_or_adopted(self, self._settled(), desired, "the answer to the create was lost")
+        except TogglApiError as error:
+            # Another run linked the pair since this task's read (pages/simulator message).
+            if error.status == 400 and "already assigned" in (error.api_message or ""):
+                raise ObjectExists(self._settled(), "the group is already assigned to the project") from None
+            raise
+        if isinstance(created, dict) and created.get("id") is not None:
+            return created  # pages: the link itself
+        # Swagger: the answer is a string ("Successful operation."): read the link back.
+        return self._settled()
+
+    def _settled(self):
+        links = settle(
+            self._links,
+            bool,
+            "%s: the API accepted it but does not list it" % self.label(None),
         )
-        # The Swagger documents a bare "Successful operation." answer; take the link when sent.
-        return created if isinstance(created, dict) else None
+        return min(links, key=lambda link: link.get("id") or 0)
+
+    def update(self, current, changes):
+        """The only update: deleting the duplicates of the link."""
+        for link_id in current.get("duplicates") or []:
+            self._delete(link_id)
+        return self.predict_update(current, changes)
 
     def delete(self, current):
+        for link_id in [current["id"]] + list(current.get("duplicates") or []):
+            self._delete(link_id)
+
+    def _delete(self, link_id):
         self.client.delete(
-            "/workspaces/%s/project_groups/%s" % (self.workspace_id, current["id"]), what=self.label(current)
+            "/workspaces/%s/project_groups/%s" % (self.workspace_id, link_id), what=self.label({"id": link_id})
         )
 
 
 def _named(ref, ident):
     """``'Website' (id 1000)`` for a name, ``1000`` for an id."""
-    if ref is not None and not is_id(ref):
+    if ref is not None and str(ref).strip() != str(ident):
         return "%r (id %s)" % (ref, ident)
     return str(ident)

@@ -13,13 +13,26 @@ already is the desired one nothing is sent; otherwise one POST adds the new peri
 
 The reference pages name the same things differently on the two endpoints; each endpoint
 gets its own page's word (READ_LEVEL, READ_TYPE, WRITE_TYPE), and a unit test pins them.
+
+"Now" is the API's: the moment a period must cover is the server's clock (the ``Date`` header
+of the answer that listed the periods, ``client.server_now()``), never the controller's, so a
+clock that differs by hours does not make every run post a new rate. The Swagger answers the
+POST with 201 and no body: the new period is then read back (with backoff, for an API that
+lists it late), and a POST whose answer was lost is followed by the same read, which adopts
+the period it created.
 """
 
 import math
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
-from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglReferenceError, TogglValidationError
+from ansible_collections.trackops.toggl.plugins.module_utils.engine import settle
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
+    TogglAnswerLostError,
+    TogglReferenceError,
+    TogglStateError,
+    TogglValidationError,
+)
 from ansible_collections.trackops.toggl.plugins.module_utils.references import check_workspace_reference, is_id, require
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource
 
@@ -107,12 +120,21 @@ def active_period(periods, moment):
     return max(covering, key=lambda item: item[:2])[2]
 
 
-def now():
-    return datetime.now(timezone.utc)
+# The Date header has whole seconds (RFC 7231): the server's time is within the second after it,
+# and a period may start at a fraction of that second.
+DATE_RESOLUTION = timedelta(seconds=1)
+
+
+def server_now(client):
+    """The API's clock after its latest answer (``client.server_now()``, from the Date header)."""
+    return client.server_now() + DATE_RESOLUTION
 
 
 class Rate(Resource):
     kind = "rate"
+    # Swagger: POST /workspaces/{ws}/rates answers 403 "User cannot access billable rate(s)."
+    admin_needed_for = "set rates"
+    admin_scope = "workspace"
     fields = {"amount": Field(compare=same_amount)}
 
     def __init__(self, params, client, resolver):
@@ -123,6 +145,7 @@ class Rate(Resource):
         self.write_level = None
         self.write_id = None
         self.user_ref = None  # a workspace user's user id, while its workspace user id is unknown
+        self.known_ids = set()  # the periods listed before this task's write
 
     # -- local checks -----------------------------------------------------------------
 
@@ -170,8 +193,9 @@ class Rate(Resource):
         return format_time(parse_time(self.params["start"])) if self.params.get("start") else None
 
     def effective_moment(self):
-        """When the desired amount must be in effect: at the requested start, else now."""
-        return parse_time(self.start) if self.start else now()
+        """When the desired amount must be in effect: at the requested start, else now by the
+        API's clock (call it after a read, so the client has seen the server's Date)."""
+        return parse_time(self.start) if self.start else server_now(self.client)
 
     # -- reading ------------------------------------------------------------------------
 
@@ -179,12 +203,16 @@ class Rate(Resource):
         self.workspace_id = self.resolver.workspace_id(self.params["workspace"], self.params.get("organization"))
         self._resolve_target()
         self._claim()
-        periods = self.client.get_list(
+        periods = self.read_periods()
+        self.known_ids = {period.get("id") for period in periods}
+        return active_period(periods, self.effective_moment())
+
+    def read_periods(self):
+        return self.client.get_list(
             "/workspaces/%s/rates/%s/%s" % (self.workspace_id, self.read_level, self.read_id),
             params={"type": READ_TYPE[self.rate_type]},
             what=self.label(None),
         )
-        return active_period(periods, self.effective_moment())
 
     def _resolve_target(self):
         """The target's id for each endpoint: GET reads a workspace user by user id, POST
@@ -278,9 +306,37 @@ class Rate(Resource):
         return body
 
     def _post(self, amount):
-        return self.client.post(
-            "/workspaces/%s/rates" % self.workspace_id, body=self.body(amount), what=self.label(None)
+        """POST the new period and return it as the API lists it.
+
+        Swagger: 201 with no body (the pages' API answers the period). Without it, the history
+        is read back until a period this task did not see before is in effect with the amount;
+        the same read follows a POST whose answer was lost, adopting the period it made."""
+        path = "/workspaces/%s/rates" % self.workspace_id
+        lost = None
+        try:
+            answer = self.client.post(path, body=self.body(amount), what=self.label(None))
+        except TogglAnswerLostError as error:
+            lost = error
+        if lost is None and isinstance(answer, dict) and answer.get("id"):
+            return answer
+        what = "%s: the API %s but does not list a new period of %s in effect" % (
+            self.label(None),
+            "lost its answer to the POST" if lost else "accepted the new rate",
+            amount,
         )
+        try:
+            periods = settle(self.read_periods, lambda periods: self._new_period(periods, amount) is not None, what)
+        except TogglStateError as missing:
+            if lost is None:
+                raise
+            raise TogglStateError("%s; it was probably not created: run the task again" % missing) from None
+        return self._new_period(periods, amount)
+
+    def _new_period(self, periods, amount):
+        period = active_period(periods, self.effective_moment())
+        if period is None or period.get("id") in self.known_ids or not same_amount(period.get("amount"), amount):
+            return None
+        return period
 
     # -- predictions and names ----------------------------------------------------------------
 

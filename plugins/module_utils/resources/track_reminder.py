@@ -7,27 +7,42 @@ A reminder has no name. It is identified by ``reminder_id``, or else by its reci
 the user ids plus the group ids, compared as sets (order and duplicates do not matter, and
 an unset ``users`` or ``groups`` is the empty set). Everything else (frequency, threshold,
 the e-mail and Slack flags) is updated in place with PUT. Two reminders with the same
-recipient set cannot be told apart: the task fails and asks for ``reminder_id``.
+recipient set that differ cannot be told apart: the task fails and asks for ``reminder_id``.
+Two that are copies of each other (what two runs creating the same reminder at once leave)
+are merged: the lowest id is kept, the others are deleted and reported (``removed_duplicates``).
+A POST whose answer was lost is followed by a re-read that adopts the reminder it created.
 
 One read of ``GET /workspaces/{ws}/track_reminders`` finds every reminder of a task, however
 many it names. ``email_reminder_enabled`` / ``slack_reminder_enabled`` are not on the reference
 pages; the Swagger's TrackReminder and its POST/PUT payloads have them.
 """
 
-from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglReferenceError, TogglValidationError
+from ansible_collections.trackops.toggl.plugins.module_utils.engine import settle
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
+    TogglAnswerLostError,
+    TogglReferenceError,
+    TogglStateError,
+    TogglValidationError,
+)
 from ansible_collections.trackops.toggl.plugins.module_utils.references import check_workspace_reference, is_id, require
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource, same_set
+from ansible_collections.trackops.toggl.plugins.module_utils.resources.alert import DUPLICATES, WithoutNaturalKey
 
 FREQUENCIES = (1, 7)
 RECIPIENTS = ("users", "groups")
 SETTINGS = ("frequency", "threshold", "email_reminder_enabled", "slack_reminder_enabled")
-# The reminder's documented fields, all sent with every PUT: the reference does not say
-# whether PUT merges or replaces, and a full body is right either way (same single request).
+# The reminder's fields in the Swagger's reminders.Payload (POST and PUT). Every key of it is
+# optional there ("can be omitted"), so a PUT sends only the keys the task changes, and what
+# another admin set in any other key survives it.
 API_FIELDS = ("user_ids", "group_ids", "frequency", "threshold", "email_reminder_enabled", "slack_reminder_enabled")
 
 
-class TrackReminder(Resource):
+class TrackReminder(WithoutNaturalKey, Resource):
     kind = "track_reminder"
+    id_key = "reminder_id"
+    # Swagger: POST/PUT/DELETE /workspaces/{ws}/track_reminders answer 403 to a user without the right.
+    admin_needed_for = "create, change or delete track reminders"
+    admin_scope = "workspace"
     fields = {
         "users": Field(api_name="user_ids", compare=same_set),
         "groups": Field(api_name="group_ids", compare=same_set),
@@ -42,6 +57,7 @@ class TrackReminder(Resource):
         self.workspace_id = None
         self.user_ids = None
         self.group_ids = None
+        self.init_copies()
 
     @property
     def by_id(self):
@@ -68,16 +84,13 @@ class TrackReminder(Resource):
 
     # -- reading ------------------------------------------------------------------------
 
+    def list_path(self):
+        return "/workspaces/%s/track_reminders" % self.workspace_id
+
     def find(self):
         p = self.params
         self.workspace_id = self.resolver.workspace_id(p["workspace"], p.get("organization"))
-        reminders = self.resolver.memo(
-            ("track_reminders", self.workspace_id),
-            lambda: self.client.get_list(
-                "/workspaces/%s/track_reminders" % self.workspace_id,
-                what="track reminders of workspace %s" % self.workspace_id,
-            ),
-        )
+        reminders = self.read_all()
         # Unset recipients are the empty set when they identify the reminder, "leave alone" otherwise.
         if p.get("users") is not None or not self.by_id:
             self.user_ids = sorted({self._user_id(ref) for ref in p.get("users") or []})
@@ -90,25 +103,30 @@ class TrackReminder(Resource):
                     "track reminder %s not found in workspace %s" % (p["reminder_id"], self.workspace_id)
                 )
         else:
-            found = [
-                r
-                for r in reminders
-                if same_set(r.get("user_ids"), self.user_ids) and same_set(r.get("group_ids"), self.group_ids)
-            ]
-            if len(found) > 1:
-                raise TogglReferenceError(
-                    "expected 1 track reminder for users %s and groups %s, found %d (reminder_id %s): "
-                    "give reminder_id"
-                    % (
-                        self.user_ids,
-                        self.group_ids,
-                        len(found),
-                        ", ".join(str(r.get("reminder_id")) for r in found),
-                    )
-                )
-        current = found[0] if found else None
+            found = self.matching(reminders)
+        current = self.pick(found)
         self._claim(current)
         return current
+
+    def matching(self, reminders):
+        return [
+            r
+            for r in reminders
+            if same_set(r.get("user_ids"), self.user_ids) and same_set(r.get("group_ids"), self.group_ids)
+        ]
+
+    def copy_view(self, obj):
+        view = {key: obj.get(key) for key in API_FIELDS}
+        view["user_ids"] = sorted(view["user_ids"] or [])
+        view["group_ids"] = sorted(view["group_ids"] or [])
+        return view
+
+    def ambiguous(self, found):
+        return TogglReferenceError(
+            "expected 1 track reminder for users %s and groups %s, found %d that differ (reminder_id %s): "
+            "give reminder_id"
+            % (self.user_ids, self.group_ids, len(found), ", ".join(str(r.get("reminder_id")) for r in found))
+        )
 
     def _organization_id(self):
         return self.resolver.organization_of_workspace(self.workspace_id, self.params.get("organization"))
@@ -120,6 +138,7 @@ class TrackReminder(Resource):
         return require("user", ref, row, " in workspace %s" % self.workspace_id)["user_id"]
 
     def _group_id(self, ref):
+        # A group name of digits only is a name when such a group exists (references).
         return self.resolver.group_id(self._organization_id(), ref)
 
     def _claim(self, current):
@@ -141,10 +160,18 @@ class TrackReminder(Resource):
             desired["users"] = self.user_ids
         if self.group_ids is not None:
             desired["groups"] = self.group_ids
-        return desired
+        return self.desired_duplicates(desired)
+
+    def changes(self, current_state, desired):
+        settings = {option: value for option, value in desired.items() if option != DUPLICATES}
+        return self.duplicates_changed(current_state, super().changes(current_state, settings))
+
+    def payload(self, values):
+        return super().payload({option: value for option, value in values.items() if option != DUPLICATES})
 
     def state_of(self, obj):
-        """The recipients and the settings the task sets (all fields when it deletes)."""
+        """The recipients and the settings the task sets (all fields when it deletes), and the
+        copies of the reminder the task removes."""
         if obj is None:
             return None
         view = {
@@ -152,10 +179,10 @@ class TrackReminder(Resource):
             "groups": sorted(obj.get("group_ids") or []),
         }
         view.update((option, obj.get(option)) for option in SETTINGS)
-        if self.state == "absent":
-            return view
-        shown = set(RECIPIENTS) | {option for option in SETTINGS if self.params.get(option) is not None}
-        return {option: value for option, value in view.items() if option in shown}
+        if self.state != "absent":
+            shown = set(RECIPIENTS) | {option for option in SETTINGS if self.params.get(option) is not None}
+            view = {option: value for option, value in view.items() if option in shown}
+        return self.with_duplicates(view, obj)
 
     def vet(self, decision):
         if decision.action == "create":
@@ -170,24 +197,52 @@ class TrackReminder(Resource):
     # -- writing ------------------------------------------------------------------------
 
     def create(self, desired):
-        return self.client.post(
-            "/workspaces/%s/track_reminders" % self.workspace_id, body=self.payload(desired), what=self.label(None)
-        )
+        body = self.payload(desired)
+        lost = None
+        try:
+            # Swagger: POST answers the reminder (models.TrackReminder).
+            answer = self.client.post(self.list_path(), body=body, what=self.label(None))
+        except TogglAnswerLostError as error:
+            lost = error
+        if lost is None and isinstance(answer, dict) and answer.get("reminder_id"):
+            return answer
+        lost = lost or TogglAnswerLostError("POST", self.list_path(), "the answer was not the reminder", body=body)
+        return self.adopt_lost(lost, lambda reminder: self.matching([reminder]) and self._carries(reminder, body))
 
     def update(self, current, changes):
-        return self.client.put(
-            "/workspaces/%s/track_reminders/%s" % (self.workspace_id, current["reminder_id"]),
-            body=self._full_body(current, changes),
-            what=self.label(current),
+        """Removes the reminder's copies, then PUTs only the changed keys (see API_FIELDS)."""
+        self.remove_duplicates()
+        settings = {option: value for option, value in changes.items() if option != DUPLICATES}
+        if not settings:
+            return dict(current)
+        path = "%s/%s" % (self.list_path(), current["reminder_id"])
+        # Swagger: PUT answers the reminder (models.TrackReminder).
+        answer = self.client.put(path, body=self.payload(settings), what=self.label(current))
+        if isinstance(answer, dict) and answer.get("reminder_id"):
+            return answer
+        return settle(
+            lambda: self._reread(current),
+            lambda reminder: reminder is not None and not self.changes(self.state_of(reminder), settings),
+            "%s: the API accepted the update but does not show it" % self.label(current),
         )
 
     def delete(self, current):
-        return self.client.delete(
-            "/workspaces/%s/track_reminders/%s" % (self.workspace_id, current["reminder_id"]),
-            what=self.label(current),
-        )
+        self.delete_one(current)
+        self.remove_duplicates()
+        return None
+
+    def _reread(self, current):
+        for reminder in self.read_all(fresh=True):
+            if reminder.get("reminder_id") == current["reminder_id"]:
+                return reminder
+        raise TogglStateError("%s was deleted by someone else after this task read it" % self.label(current))
+
+    @staticmethod
+    def _carries(reminder, body):
+        return all(reminder.get(key) == value for key, value in body.items() if key not in ("user_ids", "group_ids"))
 
     def _full_body(self, current, changes):
+        """The reminder as it would be after the changes (for the local checks)."""
         body = {key: current[key] for key in API_FIELDS if current.get(key) is not None}
         body.update(self.payload(changes))
         return body

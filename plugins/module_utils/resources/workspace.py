@@ -4,10 +4,30 @@
 
 Found by name through ``GET /me/workspaces``, which returns the whole workspace, so one
 read both finds the object and gives every setting to compare. The API has no delete.
+
+Swagger: ``POST /organizations/{id}/workspaces`` and ``PUT /workspaces/{id}`` take
+``workspace.Payload`` (the settings below, all of its keys) and answer the workspace, so no
+re-read follows a write. The workspace's own ``name`` is a name also when it is all digits
+("1234"); only ``id`` is an id. Only organization admins create or change workspaces: the
+engine checks the right (``admin_needed_for``) before any write and in check mode, so a token
+that cannot see a workspace fails naming the right instead of predicting a create.
+
+Two workspaces of one name cannot be told apart by name and the API deletes none, so that
+fails naming them (give ``id``). A create whose answer was lost, or that Toggl refuses with
+"another workspace with same name exists in organization", reads ``/me/workspaces`` again until
+the workspace of the name shows, and adopts it.
 """
 
-from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglValidationError
+from ansible_collections.trackops.toggl.plugins.module_utils.engine import ObjectExists, settle
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
+    TogglAnswerLostError,
+    TogglApiError,
+    TogglValidationError,
+)
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource
+from ansible_collections.trackops.toggl.plugins.module_utils.resources.group import own_or_adopted
+
+NAME_TAKEN = "another workspace with same name exists"
 
 NAME_MAX_LENGTH = 140
 
@@ -30,6 +50,7 @@ SETTINGS = (
 
 class Workspace(Resource):
     kind = "workspace"
+    admin_needed_for = "create or change workspaces"
     fields = dict(
         [("name", Field(max_length=NAME_MAX_LENGTH, not_blank=True))] + [(setting, Field()) for setting in SETTINGS]
     )
@@ -46,24 +67,62 @@ class Workspace(Resource):
         if currency is not None and not (len(currency) == 3 and currency.isalpha()):
             raise TogglValidationError("default_currency", "must be a three-letter ISO 4217 code, got %r" % currency)
 
+    organization_id = None
+
     def find(self):
         if self.params.get("id"):
             ws_id = self.params["id"]
-            return self.client.get("/workspaces/%s" % ws_id, what="workspace %s" % ws_id)
+            found = self.client.get("/workspaces/%s" % ws_id, what="workspace %s" % ws_id)
+            self.organization_id = found.get("organization_id") if isinstance(found, dict) else None
+            return found
         org_id = self.resolver.organization_id(self.params["organization"])
         self.organization_id = org_id
-        return self.resolver.find_workspace_by_name(self.params["name"], org_id)
+        return self._named(self.params["name"])
+
+    def _named(self, name):
+        """The workspace of that exact name in the organization (a name, also when all digits)."""
+        return self.resolver.find_workspace_by_name(name, self.organization_id)
 
     def create(self, desired):
         # Settings go with the create: a premium setting on a Free plan is refused (402)
         # before the workspace exists, so nothing is left half-made.
-        return self.client.post("/organizations/%s/workspaces" % self.organization_id, body=self.payload(desired))
+        try:
+            return self.client.post("/organizations/%s/workspaces" % self.organization_id, body=self.payload(desired))
+        except TogglAnswerLostError:
+            return own_or_adopted(self, self._settled(), desired, "the answer to the create was lost")
+        except TogglApiError as error:
+            if error.status == 400 and NAME_TAKEN in (error.api_message or ""):
+                raise ObjectExists(self._settled(), error.api_message) from None
+            raise
+
+    def _settled(self):
+        """The workspace of the name once ``/me/workspaces`` lists it (reads lag behind writes)."""
+
+        def read():
+            self.resolver.forget("workspaces")
+            return self._named(self.params["name"])
+
+        return settle(
+            read,
+            lambda found: found is not None,
+            "workspace %r in organization %s: not listed by GET /me/workspaces"
+            % (self.params["name"], self.organization_id),
+        )
 
     def update(self, current, changes):
         body = self.payload(changes)
         if "default_hourly_rate" in changes and self.params.get("rate_change_mode"):
             body["rate_change_mode"] = self.params["rate_change_mode"]
         return self.client.put("/workspaces/%s" % current["id"], body=body, what=self.label(current))
+
+    def state_of(self, obj):
+        """The name and the settings the task sets: an unset setting is neither compared nor shown, so
+        check mode predicts a create (which knows only those) as the real create shows it."""
+        state = super().state_of(obj)
+        if state is None:
+            return None
+        shown = set(self.desired()) | {"name"}
+        return {option: value for option, value in state.items() if option in shown}
 
     def predict_create(self, desired):
         predicted = super().predict_create(desired)

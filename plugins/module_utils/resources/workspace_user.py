@@ -8,24 +8,35 @@ a bulk list costs one read of the workspace whatever its length. That list shows
 reach the workspace only through a group too (``is_direct: false``, ``group_ids``): this module
 manages the direct membership, groups are toggl_group's.
 
-Writes, batched where the API takes lists:
+Writes, batched where the API takes lists (each request follows the 2026 Swagger):
 
-- add: one ``PUT /organizations/{org}/workspaces/{ws}/assignments`` with a list of
-  ``{"user_id", "operation": "add"}`` for everyone added. It answers "OK" without the new
-  workspace user ids, so settings for new people cost one re-read of the workspace's users
-  (for the whole batch), then a PUT per person;
-- settings: ``PUT /workspaces/{ws}/workspace_users/{workspace_user_id}`` with the changed keys,
-  one per person (the API has no bulk form);
-- remove: one ``PATCH /organizations/{org}/workspaces/{ws}/workspace_users`` ``{"delete": [...]}``.
+- add: the Swagger's way to put an existing organization member into a workspace is
+  ``PUT /organizations/{org}/users/{organization_user_id}`` with ``workspaces``
+  (models.OrgUserWorkspace items), which REPLACES the person's direct workspace memberships. So
+  the member list is read again right before (one read for the whole task), each person's PUT
+  carries the direct memberships that read shows plus this workspace (nothing else of them: only
+  ``workspace_id``, so another admin's role or rate change stays), and a read after the writes
+  (repeated while the API does not show them yet) checks that no membership was lost; a lost
+  one is written again once. The older pages' ``PUT /organizations/{org}/workspaces/{ws}/assignments``
+  (one request for everyone) is used only when the Swagger's way answers 404/405 (it does not
+  exist). New people's settings cost one re-read of the workspace's users (their new ids), then
+  a PUT per person;
+- settings: ``PUT /workspaces/{ws}/workspace_users/{workspace_user_id}`` with the changed keys
+  (Swagger: workspace_user.Payload), one per person (the API has no bulk form);
+- remove: one ``PATCH /organizations/{org}/workspaces/{ws}/workspace_users`` ``{"delete": [...]}``
+  (Swagger: workspace_users.PatchParams).
+
+Every write needs the organization admin right: a token whose user is not an admin fails before
+any write, in check mode too, naming the organization (engine: ``admin_needed_for``).
 
 Only people who are members of the organization (pending invitations included) can be added:
 adding someone else fails, naming them, before anything is written.
 """
 
-from ansible_collections.trackops.toggl.plugins.module_utils.engine import Decision
+from ansible_collections.trackops.toggl.plugins.module_utils.engine import Decision, settle
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
+    TogglApiError,
     TogglReferenceError,
-    TogglStateError,
     TogglValidationError,
 )
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource
@@ -36,8 +47,11 @@ from ansible_collections.trackops.toggl.plugins.module_utils.resources.organizat
     is_caller,
     is_owner,
     matches_user,
+    member_of,
     protect_owner_and_caller,
     require_paid_plan,
+    reread_members,
+    settle_members,
 )
 
 ROLES = ("admin", "user", "projectlead", "teamlead")
@@ -80,6 +94,10 @@ class WorkspaceUser(Resource):
         self.organization_id = None
         self.workspace_id = None
         self.member = None
+
+    def admin_need(self, decision):
+        verb = {"create": "add", "delete": "remove"}.get(decision.action, "change")
+        return "%s %s in workspace %s" % (verb, self.who(decision.current), self.params["workspace"])
 
     # -- local checks --------------------------------------------------------------------
 
@@ -277,9 +295,92 @@ class WorkspaceUser(Resource):
     def assignments_path(self):
         return "/organizations/%s/workspaces/%s/assignments" % (self.organization_id, self.workspace_id)
 
+    # Request cost of adding N existing organization members to one workspace, measured against
+    # the simulator without read lag (tests/integration/test_workspace_user.py::
+    # test_cost_of_adding_existing_members), whole task, reads included:
+    #   Swagger's org-user PUT: N + 6 requests, N writes (N=1: 7, N=5: 11, N=20: 26): the
+    #     workspace's users, the members, the admin right, the members again right before the
+    #     writes, one PUT per person (the API has no bulk form), the members after them (the check
+    #     that nothing was lost), the workspace's users (confirm);
+    #   pages' assignments: 6 requests, 1 write, whatever N (5 without the refused Swagger attempt).
+    # Chosen: the Swagger's way, although it costs one write per person: the 2026 API does not
+    # list `assignments` (the live API may stop serving it), and `assignments` stays the fallback
+    # when the Swagger's way answers 404/405. A read lag adds repeated reads to both.
     @classmethod
     def assign(cls, decisions):
-        """Direct membership for every decision, one assignments request per workspace."""
+        """Direct membership for every decision: the Swagger's org-user PUT, or (fallback) the
+        pages' assignments."""
+        if not decisions:
+            return
+        try:
+            cls.assign_by_member_put(decisions)
+        except _NoSuchEndpoint as missing:
+            # pages: PUT .../assignments, only because the Swagger's way answered that it does not exist.
+            try:
+                cls.assign_by_assignments(decisions)
+            except TogglApiError as error:
+                if error.status in (404, 405):
+                    raise missing.error from None
+                raise
+
+    @classmethod
+    def assign_by_member_put(cls, decisions):
+        """Swagger: PUT /organizations/{org}/users/{organization_user_id} {"workspaces": [...]} per
+        person, from a fresh read of the members, then a read that checks nothing was lost."""
+        first = decisions[0].resource
+        resolver, organization_id = first.resolver, first.organization_id
+        adding = {}
+        for decision in decisions:
+            user_id = (decision.current or decision.resource.member)["user_id"]
+            adding.setdefault(user_id, set()).add(decision.resource.workspace_id)
+        members = reread_members(resolver, organization_id)
+        kept = {}
+        written = 0
+        for user_id, workspace_ids in sorted(adding.items()):
+            member = member_of(members, user_id)
+            if member is None:
+                raise TogglReferenceError(
+                    "user %s is no longer a member of organization %s" % (user_id, first.params["organization"])
+                )
+            kept[user_id] = direct_workspaces(resolver, organization_id, member)
+            try:
+                cls.put_workspaces(first, member, kept[user_id] | workspace_ids)
+            except TogglApiError as error:
+                if written == 0 and error.status in (404, 405) and not error.quota_exhausted:
+                    raise _NoSuchEndpoint(error) from None
+                raise
+            written += 1
+
+        def shows(found):
+            return all(ids <= workspaces_shown(member_of(found, uid)) for uid, ids in adding.items())
+
+        after = settle_members(
+            resolver,
+            organization_id,
+            shows,
+            "workspace %s: the API accepted the membership of user(s) %s but does not list it"
+            % (first.params["workspace"], ", ".join(str(uid) for uid in sorted(adding))),
+        )
+        for user_id, workspace_ids in sorted(adding.items()):
+            member = member_of(after, user_id)
+            lost = kept[user_id] - workspaces_shown(member)
+            if lost:
+                # Someone else's whole-list write crossed this one: write the lost memberships back, once.
+                certain = {w["workspace_id"] for w in member.get("workspaces") or [] if not w.get("groups")}
+                cls.put_workspaces(first, member, certain | kept[user_id] | workspace_ids)
+
+    @staticmethod
+    def put_workspaces(resource, member, workspace_ids):
+        """Only ``workspace_id`` per item: a membership kept is not otherwise touched."""
+        resource.client.put(
+            "/organizations/%s/users/%s" % (resource.organization_id, member["id"]),
+            body={"workspaces": [{"workspace_id": ws_id} for ws_id in sorted(workspace_ids)]},
+            what="workspaces of %s" % (member.get("email") or member.get("user_id")),
+        )
+
+    @classmethod
+    def assign_by_assignments(cls, decisions):
+        """pages: one PUT .../assignments per workspace for everyone added (fallback only)."""
         for batch in _by_workspace(decisions).values():
             first = batch[0].resource
             users = [(d.current or d.resource.member)["user_id"] for d in batch]
@@ -311,15 +412,24 @@ class WorkspaceUser(Resource):
             if not any(d.resource.still_needed(d.resource.fresh_row(), d.changes) for d in batch):
                 continue
             first = batch[0].resource
-            first.resolver.forget(("workspace_users", first.organization_id, first.workspace_id))
-            rows = first.resolver.workspace_users(first.organization_id, first.workspace_id)
+            key = ("workspace_users", first.organization_id, first.workspace_id)
+
+            def read(first=first, key=key):
+                first.resolver.forget(key)
+                return first.resolver.workspace_users(first.organization_id, first.workspace_id)
+
+            def listed(rows, batch=batch):
+                return all(direct_row(rows, d.resource.member["user_id"]) for d in batch)
+
+            rows = settle(
+                read,
+                listed,
+                "workspace %s: the API accepted the membership but does not list the user(s)"
+                % first.params["workspace"],
+            )
             for decision in batch:
                 resource = decision.resource
-                row = next((r for r in rows if matches_user(r, resource.member["user_id"])), None)
-                if row is None:
-                    raise TogglStateError(
-                        "%s: the API accepted the assignment but does not list the user" % resource.label(None)
-                    )
+                row = direct_row(rows, resource.member["user_id"])
                 settings = resource.still_needed(row, decision.changes)
                 answer = resource.put_settings(row, settings) if settings else None
                 results[id(decision)] = answer if isinstance(answer, dict) else resource.predict_update(row, settings)
@@ -337,6 +447,45 @@ class WorkspaceUser(Resource):
             results.append(decision.resource.put_settings(decision.current, settings) if settings else None)
         return results
 
+    @classmethod
+    def confirm(cls, decisions, outcomes):
+        """One re-read of each written workspace's users (repeated while it lags) that shows every
+        write of the task: removed people gone, added ones direct, settings as predicted."""
+        written = [(d, o) for d, o in zip(decisions, outcomes) if d.writes]
+        by_workspace = {}
+        for decision, outcome in written:
+            key = (decision.resource.organization_id, decision.resource.workspace_id)
+            by_workspace.setdefault(key, []).append((decision, outcome))
+        for (organization_id, workspace_id), batch in by_workspace.items():
+            first = batch[0][0].resource
+
+            def read(first=first, organization_id=organization_id, workspace_id=workspace_id):
+                first.resolver.forget(("workspace_users", organization_id, workspace_id))
+                return first.resolver.workspace_users(organization_id, workspace_id)
+
+            def shows(rows, batch=batch):
+                for decision, outcome in batch:
+                    row = direct_row(rows, decision.resource.user_id_of(decision))
+                    if decision.action == "delete":
+                        if row is not None:
+                            return False
+                        continue
+                    if row is None:
+                        return False
+                    state = decision.resource.state_of(row)
+                    if any(state.get(k) != outcome.after.get(k) for k in decision.changes if k in state):
+                        return False
+                return True
+
+            settle(
+                read,
+                shows,
+                "workspace %s: the API accepted the changes but does not list them" % first.params["workspace"],
+            )
+
+    def user_id_of(self, decision):
+        return (decision.current or self.member or {}).get("user_id", (decision.current or {}).get("uid"))
+
     def delete(self, current):
         return self.delete_many([Decision(self, "delete", current)])[0]
 
@@ -350,6 +499,36 @@ class WorkspaceUser(Resource):
                 what="users of workspace %s" % first.params["workspace"],
             )
         return [None for _unused in decisions]
+
+
+class _NoSuchEndpoint(Exception):
+    """The Swagger's way answered 404/405 before anything was written (internal)."""
+
+    def __init__(self, error):
+        self.error = error
+        super().__init__(str(error))
+
+
+def direct_row(rows, user_id):
+    return next((r for r in rows if matches_user(r, user_id) and r.get("is_direct", True)), None)
+
+
+def workspaces_shown(member):
+    """The ids of every workspace the member list shows the person in (direct or not)."""
+    return {ws.get("workspace_id") for ws in (member or {}).get("workspaces") or []}
+
+
+def direct_workspaces(resolver, organization_id, member):
+    """The workspaces the person is a DIRECT member of, from their member list entry: an entry
+    without groups is direct; one also reached through a group (``groups``, Swagger:
+    models.OrgUserWorkspace) is direct only if that workspace's users say so (one read per such
+    workspace, memoised), as a whole-list write must neither drop nor add a direct membership."""
+    direct = set()
+    for ws in member.get("workspaces") or []:
+        ws_id = ws.get("workspace_id")
+        if not ws.get("groups") or direct_row(resolver.workspace_users(organization_id, ws_id), member["user_id"]):
+            direct.add(ws_id)
+    return direct
 
 
 def _by_workspace(decisions):

@@ -1,11 +1,17 @@
-"""The transport: auth, retries by method, error messages, pagination, counters."""
+"""The transport: auth, retries by method, error messages, pagination, counters, the server's clock."""
 
 import base64
+import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from ansible_collections.trackops.toggl.plugins.module_utils.client import TogglClient, build_retry
-from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglApiError, TogglConfigError
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
+    TogglApiError,
+    TogglConfigError,
+    TogglPermissionError,
+)
 
 
 def make_client(server, **kwargs):
@@ -88,7 +94,8 @@ def test_connection_refused_is_a_clean_error():
 def test_retry_policy_by_method():
     retry = build_retry(5)
     assert retry.is_retry("GET", 500) and retry.is_retry("PUT", 502) and retry.is_retry("DELETE", 503)
-    assert not retry.is_retry("POST", 500) and not retry.is_retry("PATCH", 502)
+    assert retry.is_retry("PATCH", 502), "the collection's PATCH bodies are set operations: idempotent"
+    assert not retry.is_retry("POST", 500) and not retry.is_retry("POST", 502)
     assert retry.is_retry("POST", 429) and retry.is_retry("PATCH", 429)
     assert not retry.is_retry("GET", 400) and not retry.is_retry("GET", 402)
     assert retry.respect_retry_after_header
@@ -204,9 +211,192 @@ def test_ca_path_enables_verification_even_if_validate_certs_false(tmp_path):
 
 def test_403_also_says_the_user_may_lack_access(server):
     server.reply(403, '"User does not have access to this resource."')
+    server.reply(403, '"Incorrect username and/or password"')  # GET /me: the token itself is refused
+    client = make_client(server)
     with pytest.raises(TogglApiError) as caught:
-        make_client(server).get("/workspaces/4")
+        client.get("/workspaces/4")
+    assert not isinstance(caught.value, TogglPermissionError)
     assert str(caught.value) == (
         "authentication failed: check api_token (env TOGGL_API_TOKEN), or give its user access to this "
         "(HTTP 403 from GET /workspaces/4: User does not have access to this resource.)"
     )
+    assert [r["path"] for r in server.received] == ["/api/v9/workspaces/4", "/api/v9/me"]
+    assert client.requests.as_result() == {"GET": 2, "total": 2}
+
+
+def test_a_first_read_refused_asks_me_whether_the_token_is_good(server):
+    server.reply(403, '"User is not authorized to list the organization users"')
+    server.reply(200, {"id": 2})  # GET /me: the token is good, its user lacks the rights
+    client = make_client(server)
+    with pytest.raises(TogglPermissionError) as caught:
+        client.get("/organizations/10/users")
+    assert str(caught.value) == (
+        "Toggl refused GET /organizations/10/users: the token's user may not do this "
+        "(HTTP 403: User is not authorized to list the organization users)"
+    )
+    assert [r["path"] for r in server.received] == ["/api/v9/organizations/10/users", "/api/v9/me"]
+    assert client.requests.as_result() == {"GET": 2, "total": 2}
+
+
+# -- 403: bad credentials only until the token was accepted ------------------------------------
+
+
+def test_403_after_an_accepted_request_is_a_permission_refusal(server):
+    server.reply(200, {"id": 1})
+    server.reply(403, '"User is not authorized to list the organization users"')
+    client = make_client(server)
+    client.get("/me")
+    with pytest.raises(TogglPermissionError) as caught:
+        client.get("/organizations/10/users")
+    error = caught.value
+    assert str(error) == (
+        "Toggl refused GET /organizations/10/users: the token's user may not do this "
+        "(HTTP 403: User is not authorized to list the organization users)"
+    )
+    assert (error.method, error.path, error.status) == ("GET", "/organizations/10/users", 403)
+    assert error.api_message == "User is not authorized to list the organization users"
+    assert "authentication failed" not in str(error)
+
+
+def test_403_on_a_write_is_a_permission_refusal_even_first(server):
+    server.reply(403, '"User does not have permission to manage user groups."')
+    with pytest.raises(TogglPermissionError, match=r"^Toggl refused POST /organizations/10/groups: the token's user"):
+        make_client(server).post("/organizations/10/groups", body={"name": "x"})
+
+
+def test_403_without_a_message_shows_the_reason_phrase(server):
+    server.reply(200, {"id": 1})
+    server.reply(403, "")
+    client = make_client(server)
+    client.get("/me")
+    with pytest.raises(TogglPermissionError) as caught:
+        client.put("/workspaces/4", body={"name": "x"})
+    assert (
+        str(caught.value) == "Toggl refused PUT /workspaces/4: the token's user may not do this (HTTP 403: Forbidden)"
+    )
+
+
+def test_a_failed_answer_does_not_prove_the_token(server):
+    server.reply(404, '"not found"')
+    server.reply(403, '"Incorrect username and/or password"')
+    client = make_client(server)
+    with pytest.raises(TogglApiError):
+        client.get("/workspaces/1")
+    with pytest.raises(TogglApiError) as caught:
+        client.get("/me")
+    assert not isinstance(caught.value, TogglPermissionError)
+    assert str(caught.value).startswith("authentication failed: check api_token")
+
+
+def test_a_focus_key_is_proven_only_by_a_focus_answer(server):
+    server.reply(200, {"id": 1})  # Track /me
+    server.reply(403, '"invalid key"')  # the first Focus request
+    server.reply(200, [])  # a Focus request that works
+    server.reply(403, '"forbidden"')  # then a refused one
+    client = TogglClient(
+        api_url=server.url, api_token="t", focus_api_url=server.url, focus_api_key="toggl_sk_x", max_retries=0
+    )
+    client.get("/me")
+    with pytest.raises(TogglApiError) as caught:
+        client.delete("/organizations/1/groups/5", service="focus")
+    assert not isinstance(caught.value, TogglPermissionError)
+    assert str(caught.value).startswith("authentication failed: check focus_api_key (env TOGGL_FOCUS_API_KEY)")
+    client.get("/organizations/1/roles", service="focus")
+    with pytest.raises(TogglPermissionError, match="^Toggl refused GET /organizations/1/teams: "):
+        client.get("/organizations/1/teams", service="focus")
+
+
+# -- a base URL without /api/v9 ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/me", "/me/organizations", "/me/workspaces"])
+def test_404_on_me_says_to_check_api_url(server, path):
+    server.reply(404, "404 page not found")
+    client = TogglClient(api_url=server.url.replace("/api/v9", ""), api_token="t", max_retries=0)
+    with pytest.raises(TogglApiError) as caught:
+        client.get(path)
+    message = str(caught.value)
+    assert message.startswith(
+        "%s not found: check api_url (%s), it should end in /api/v9" % (path, server.url.replace("/api/v9", ""))
+    )
+    assert server.received[0]["path"] == path
+
+
+def test_404_elsewhere_does_not_blame_api_url(server):
+    server.reply(404, '"Workspace not found"')
+    with pytest.raises(TogglApiError) as caught:
+        make_client(server).get("/workspaces/9")
+    assert "api_url" not in str(caught.value)
+
+
+# -- the server's clock ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def server_date(monkeypatch):
+    """The scripted server's Date header, settable per answer."""
+    dates = []
+    monkeypatch.setattr(
+        "http.server.BaseHTTPRequestHandler.date_time_string",
+        lambda self, timestamp=None: dates.pop(0) if dates else "Wed, 02 Dec 2026 08:00:00 GMT",
+    )
+    return dates
+
+
+def test_server_now_falls_back_to_the_local_clock_before_any_answer():
+    client = TogglClient(api_url="http://127.0.0.1:9/api/v9", api_token="t")
+    before = datetime.now(UTC)
+    now = client.server_now()
+    assert now.tzinfo is not None and now.utcoffset().total_seconds() == 0
+    assert before <= now <= datetime.now(UTC)
+    assert client.requests.total == 0
+
+
+def test_server_now_follows_the_newest_date_header(server, server_date):
+    server_date.extend(["Tue, 01 Dec 2026 22:00:00 GMT", "Wed, 02 Dec 2026 01:30:00 GMT"])
+    server.reply(200, {"id": 1})
+    server.reply(404, '"gone"')  # an error answer still carries the server's clock
+    client = make_client(server)
+    client.get("/me")
+    first = client.server_now()
+    assert timedelta(0) <= first - datetime(2026, 12, 1, 22, 0, tzinfo=UTC) < timedelta(seconds=2)
+    with pytest.raises(TogglApiError):
+        client.get("/workspaces/1")
+    now = client.server_now()
+    assert now.tzinfo is not None and now.utcoffset() == timedelta(0)
+    assert timedelta(0) <= now - datetime(2026, 12, 2, 1, 30, tzinfo=UTC) < timedelta(seconds=2)
+    assert len(server.received) == 2 and client.requests.total == 2, "server_now sends nothing"
+
+
+def test_server_now_moves_on_with_the_local_clock(server, server_date, monkeypatch):
+    server_date.append("Wed, 02 Dec 2026 01:00:00 GMT")
+    server.reply(200, {"id": 1})
+    client = make_client(server)
+    client.get("/me")
+    real = time.monotonic()
+    monkeypatch.setattr(
+        "ansible_collections.trackops.toggl.plugins.module_utils.client.time.monotonic", lambda: real + 90
+    )
+    assert client.server_now() - datetime(2026, 12, 2, 1, 0, tzinfo=UTC) >= timedelta(seconds=90)
+
+
+def test_a_malformed_date_header_is_ignored(server, server_date):
+    server_date.extend(["Wed, 02 Dec 2026 01:00:00 GMT", "not a date"])
+    server.reply(200, {"id": 1})
+    server.reply(200, {"id": 1})
+    client = make_client(server)
+    client.get("/me")
+    client.get("/me")
+    assert client.server_now().hour == 1
+
+
+def test_every_retry_is_counted(server):
+    server.reply(503, '"down"', {"Retry-After": "0"})
+    server.reply("reset")
+    server.reply(200, {"ok": True})
+    client = make_client(server)
+    assert client.patch("/organizations/1/groups/2", body=[{"op": "add", "path": "/users", "value": [1]}]) == {
+        "ok": True
+    }
+    assert client.requests.as_result() == {"PATCH": 3, "total": 3}
+    assert len(server.received) == 3

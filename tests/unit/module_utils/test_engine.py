@@ -4,8 +4,14 @@ import copy
 
 import pytest
 
-from ansible_collections.trackops.toggl.plugins.module_utils.engine import ObjectExists, Reconciler, scrub
-from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglStateError
+from ansible_collections.trackops.toggl.plugins.module_utils.engine import ObjectExists, Reconciler, scrub, settle
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
+    TogglAccessError,
+    TogglPermissionError,
+    TogglReferenceError,
+    TogglStateError,
+)
+from ansible_collections.trackops.toggl.plugins.module_utils.references import Resolver, pick_by_name_or_id
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource, same_set
 
 
@@ -219,3 +225,110 @@ def test_an_object_created_meanwhile_as_wanted_is_unchanged():
     outcome = Reconciler().ensure(thing)
     assert writes(thing) == [("create", {"name": "a", "colour": "red"})]
     assert (outcome.action, outcome.changed, outcome.obj["id"]) == ("unchanged", False, 9)
+
+
+# -- rights, settle, names of digits (issue 11) -------------------------------------------------
+
+
+class OrgsApi:
+    """Answers /me/organizations and the organization's lists; records every call."""
+
+    def __init__(self, admin, forbid_lists=False):
+        self.admin = admin
+        self.forbid_lists = forbid_lists
+        self.calls = []
+
+    def get_list(self, path, params=None, what=None):
+        self.calls.append(("GET", path))
+        if path == "/me/organizations":
+            return [{"id": 10, "name": "Acme", "admin": self.admin, "owner": False}]
+        if self.forbid_lists:
+            raise TogglPermissionError("GET", path, 403, "User is not authorized to list the organization users")
+        return [{"group_id": 5, "name": "2026"}, {"group_id": 2026, "name": "Ops"}]
+
+    def paginate(self, path, params=None, what=None):
+        return self.get_list(path, params, what)
+
+
+class OrgThing(Thing):
+    admin_needed_for = "change things"
+
+    def __init__(self, params, store, resolver):
+        super().__init__(params, store)
+        self.resolver = resolver
+        self.organization_id = 10
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_non_admin_fails_before_any_write_also_in_check_mode(check_mode):
+    api = OrgsApi(admin=False)
+    thing = OrgThing(params(name="a"), {}, Resolver(api))
+    with pytest.raises(TogglAccessError) as failure:
+        Reconciler(check_mode=check_mode).ensure(thing)
+    assert str(failure.value) == "the token's user is not an admin of organization Acme (10) (needed to change things)"
+    assert writes(thing) == []
+
+
+def test_an_admin_passes_and_the_organizations_are_read_once():
+    api = OrgsApi(admin=True)
+    resolver = Resolver(api)
+    outcomes = Reconciler().ensure_all([OrgThing(params(name="a"), {}, resolver), OrgThing(params(), {}, resolver)])
+    assert outcomes[0].action == "created"
+    assert api.calls == [("GET", "/me/organizations")]
+
+
+def test_no_write_needs_no_right_and_costs_no_read():
+    api = OrgsApi(admin=False)
+    store = {"obj": {"id": 7, "name": "a"}}
+    outcome = Reconciler().ensure(OrgThing(params(name="a"), store, Resolver(api)))
+    assert outcome.action == "unchanged" and api.calls == []
+
+
+def test_a_member_of_another_organization_is_named_so():
+    resolver = Resolver(OrgsApi(admin=True))
+    with pytest.raises(TogglAccessError) as failure:
+        resolver.require_admin(99, "list things")
+    assert str(failure.value) == "the token's user is not a member of organization 99 (needed to list things)"
+
+
+def test_a_403_on_an_admin_list_names_the_missing_right():
+    resolver = Resolver(OrgsApi(admin=False, forbid_lists=True))
+    with pytest.raises(TogglAccessError) as failure:
+        resolver.organization_users(10)
+    assert str(failure.value) == (
+        "the token's user is not an admin of organization Acme (10) (needed to list the members of organization 10)"
+    )
+
+
+def test_digit_names_are_names_when_such_an_object_exists_else_ids():
+    resolver = Resolver(OrgsApi(admin=True))
+    assert resolver.group_id(10, "2026") == 5  # the group named 2026, not the group with id 2026
+    assert resolver.group_id(10, 2026) == 2026  # an int forces the id
+    assert resolver.find_group(10, "2026")["name"] == "2026"
+    assert resolver.find_group(10, 2026)["name"] == "Ops"
+    assert resolver.find_group(10, "5")["name"] == "2026"  # no group is named 5: the id
+    assert resolver.find_group(10, "Ops")["group_id"] == 2026
+    assert resolver.find_group(10, "404") is None
+
+
+def test_pick_by_name_or_id_fails_on_a_shared_name():
+    objects = [{"id": 1, "name": "7"}, {"id": 2, "name": "7"}, {"id": 7, "name": "x"}]
+    with pytest.raises(TogglReferenceError):
+        pick_by_name_or_id("thing", "7", objects)
+    assert pick_by_name_or_id("thing", 7, objects)["name"] == "x"
+
+
+def test_settle_rereads_until_the_write_shows():
+    answers = iter([None, None, {"id": 1}])
+    slept = []
+    found = settle(lambda: next(answers), lambda obj: obj is not None, "not listed", sleep=slept.append)
+    assert found == {"id": 1} and slept == [0.2, 0.4]
+
+
+def test_settle_gives_up_after_the_delays():
+    reads = []
+    slept = []
+    with pytest.raises(TogglStateError) as failure:
+        settle(lambda: reads.append(1), lambda obj: False, "x: not listed", sleep=slept.append)
+    assert len(reads) == 6 and slept == [0.2, 0.4, 0.8, 1.6, 3.2]
+    assert str(failure.value) == "x: not listed (re-read 6 times over 6.2 s)"

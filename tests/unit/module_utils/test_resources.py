@@ -134,12 +134,21 @@ def test_organization_create_defaults_workspace_name():
     assert client.calls[-1] == ("POST", "/organizations", {"name": "Acme", "workspace_name": "Acme"})
 
 
-def test_organization_rename_answers_ok_so_engine_keeps_prediction():
-    client = FakeClient({"/organizations/4": {"id": 4, "name": "Old"}})
+class RenamingClient(FakeClient):
+    """The PUT answers "OK" (Swagger); the organization shows the new name from then on."""
+
+    def put(self, path, body=None, what=None, service="track"):
+        answer = super().put(path, body, what, service)
+        self.answers[path] = dict(self.answers[path], **body)
+        return answer
+
+
+def test_organization_rename_answers_ok_so_it_is_read_back():
+    client = RenamingClient({"/organizations/4": {"id": 4, "name": "Old"}})
     org = Organization({"name": "New", "id": 4, "workspace_name": None}, client, Resolver(client))
     current = org.find()
-    assert org.update(current, {"name": "New"}) == "OK"
-    assert client.calls[-1] == ("PUT", "/organizations/4", {"name": "New"})
+    assert org.update(current, {"name": "New"}) == {"id": 4, "name": "New"}
+    assert client.calls[1:] == [("PUT", "/organizations/4", {"name": "New"}), ("GET", "/organizations/4")]
 
 
 def test_ambiguous_organization_name_fails_with_count():

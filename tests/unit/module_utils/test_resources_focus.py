@@ -39,6 +39,7 @@ class FocusFakeApi:
         self.workspaces = workspaces if workspaces is not None else [{"id": 100, "organization_id": 10}]
         self.calls = []
         self.post_error = None
+        self.focus_put_drops_lists = False  # a Focus that empties the lists a PUT leaves out
 
     def _track_group(self, group):
         return {
@@ -76,6 +77,8 @@ class FocusFakeApi:
             return [self._track_group(g) for g in self.groups]
         if path == "/me/workspaces":
             return self.workspaces
+        if path == "/me/organizations":
+            return [{"id": 10, "name": "Acme", "admin": True}]
         raise AssertionError("unexpected GET %s %s" % (service, path))
 
     def paginate(self, path, params=None, per_page=200, what=None, service="track"):
@@ -104,9 +107,15 @@ class FocusFakeApi:
         self.calls.append((service, "PUT", path, body))
         group = self.groups[0]
         if service == "focus":
+            # Pages (and the simulator): a PUT changes only the fields it is given.
             user_of = {u["id"]: u["user_id"] for u in ORG_USERS}
-            group.update(name=body["name"], emoji=body["emoji"] or None, workspaces=body["workspaces"])
-            group["users"] = [user_of[m] for m in body["organization_users"]]
+            group["name"] = body.get("name", group["name"])
+            if "emoji" in body:
+                group["emoji"] = body["emoji"] or None
+            if "workspaces" in body or self.focus_put_drops_lists:
+                group["workspaces"] = body.get("workspaces", [])
+            if "organization_users" in body or self.focus_put_drops_lists:
+                group["users"] = [user_of[m] for m in body.get("organization_users", [])]
             return self._focus_group(group)
         group.update(name=body["name"], workspaces=body["workspaces"], users=body["users"])
         return self._track_group(group)
@@ -169,20 +178,27 @@ def test_converged_emoji_costs_the_group_list_and_one_focus_read():
 
 def test_without_emoji_no_focus_request_is_sent():
     outcome, api = both_modes(workspaces=["100", "101"])
-    assert [call[0] for call in api.calls] == ["track", "track"]
+    assert [call[0] for call in api.calls] == ["track", "track", "track"]  # groups, /me/organizations, PATCH
     assert "emoji" not in outcome.after and "emoji" not in outcome.obj
 
 
-def test_emoji_change_with_other_changes_is_one_focus_put():
-    # The exact users list leaves out the owner, who stays (with a warning), as on Track.
+def test_emoji_change_with_other_changes_sends_only_the_emoji_to_focus_and_the_rest_as_a_patch():
+    """No list read earlier goes with the Focus PUT: the membership changes are Track's PATCH,
+    which carries only additions and removals. The exact users list leaves out the owner, who
+    stays (with a warning), as on Track."""
     outcome, api = both_modes(emoji="F", users=["alice@example.com", "bob@example.com"], workspaces=["101"])
     assert api.writes() == [
+        ("focus", "PUT", "/organizations/10/groups/200", {"emoji": "F"}),
         (
-            "focus",
-            "PUT",
+            "track",
+            "PATCH",
             "/organizations/10/groups/200",
-            {"name": "Eng", "emoji": "F", "organization_users": [501, 502, 503], "workspaces": [101]},
-        )
+            [
+                {"op": "add", "path": "/users", "value": [3]},
+                {"op": "add", "path": "/workspaces", "value": [101]},
+                {"op": "remove", "path": "/workspaces", "value": [100]},
+            ],
+        ),
     ]
     assert outcome.changed is True
     assert outcome.before == {
@@ -199,19 +215,39 @@ def test_emoji_change_with_other_changes_is_one_focus_put():
     }
 
 
-def test_emoji_change_alone_keeps_the_current_lists_from_the_focus_read():
+def test_emoji_change_alone_sends_only_the_emoji():
     outcome, api = both_modes(emoji="")
-    assert api.writes() == [
-        (
-            "focus",
-            "PUT",
-            "/organizations/10/groups/200",
-            {"name": "Eng", "emoji": "", "organization_users": [501, 502], "workspaces": [100]},
-        )
-    ]
+    assert api.writes() == [("focus", "PUT", "/organizations/10/groups/200", {"emoji": ""})]
     assert (outcome.before["emoji"], outcome.after["emoji"]) == ("E", None)
     # the organization user ids came from the Focus read: no user list was read
     assert ("track", "GET", "/organizations/10/users", None) not in api.calls
+
+
+def test_rename_with_an_emoji_change_is_one_focus_put_of_both():
+    outcome, api = both_modes(id=200, name="Platform", emoji="P")
+    assert api.writes() == [("focus", "PUT", "/organizations/10/groups/200", {"emoji": "P", "name": "Platform"})]
+    assert outcome.after == {"name": "Platform", "workspaces": [100], "emoji": "P"}
+    assert api.groups[0]["users"] == [1, 2], "the members were not sent, and stay"
+
+
+def test_a_focus_put_that_drops_the_lists_is_repaired_with_one_patch():
+    api = FocusFakeApi()
+    api.focus_put_drops_lists = True
+    resource = Group(params(emoji="F"), api, Resolver(api))
+    resource.validate()
+    outcome = Reconciler().ensure(resource)
+    assert api.writes() == [
+        ("focus", "PUT", "/organizations/10/groups/200", {"emoji": "F"}),
+        (
+            "track",
+            "PATCH",
+            "/organizations/10/groups/200",
+            [{"op": "add", "path": "/users", "value": [1, 2]}, {"op": "add", "path": "/workspaces", "value": [100]}],
+        ),
+    ]
+    assert api.groups[0]["users"] == [1, 2] and api.groups[0]["workspaces"] == [100]
+    assert outcome.after == {"name": "Eng", "workspaces": [100], "emoji": "F"}
+    assert any("added back" in warning for warning in resource.warnings)
 
 
 def test_track_only_changes_stay_on_track_and_keep_the_emoji():
@@ -256,8 +292,11 @@ def test_a_group_without_workspaces_is_read_through_the_organizations_first_work
     def api_factory():
         return FocusFakeApi(
             groups=[{"group_id": 200, "name": "Eng", "users": [], "workspaces": [], "emoji": "E"}],
-            workspaces=[{"id": 300, "organization_id": 20}, {"id": 102, "organization_id": 10},
-                        {"id": 101, "organization_id": 10}],
+            workspaces=[
+                {"id": 300, "organization_id": 20},
+                {"id": 102, "organization_id": 10},
+                {"id": 101, "organization_id": 10},
+            ],
         )
 
     outcome, api = both_modes(api_factory=api_factory, emoji="E")
@@ -374,8 +413,11 @@ def test_each_focus_subset_sends_its_own_requests(values, workspace_reads, works
     facts = gather(client, gather_subset=["focus_roles", "focus_teams", "focus_users"], **values)
     assert client.calls == [("focus", "/organizations/10/roles", None)] + workspace_reads + [
         ("focus", "/organizations/10/teams", {"workspace_id": workspace_id, "per_page": 200}),
-        ("focus", "/organizations/10/users", {"include_rates": "true", "include_working_hours": "true",
-                                              "per_page": 200}),
+        (
+            "focus",
+            "/organizations/10/users",
+            {"include_rates": "true", "include_working_hours": "true", "per_page": 200},
+        ),
     ]
     org = facts["organization"]
     assert org["focus_roles"] == [{"role_id": 1, "name": "Owner"}]
@@ -395,8 +437,11 @@ def test_teams_take_the_workspace_from_the_statistics_when_gathered():
 
 def focus_client(server):
     return TogglClient(
-        api_url=server.url, api_token="t", focus_api_url=server.url.replace("/api/v9", "/focus/api"),
-        focus_api_key="toggl_sk_x", max_retries=0,
+        api_url=server.url,
+        api_token="t",
+        focus_api_url=server.url.replace("/api/v9", "/focus/api"),
+        focus_api_key="toggl_sk_x",
+        max_retries=0,
     )
 
 

@@ -8,8 +8,10 @@ import copy
 
 import pytest
 
+from ansible_collections.trackops.toggl.plugins.module_utils import engine
 from ansible_collections.trackops.toggl.plugins.module_utils.engine import Reconciler
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
+    TogglAnswerLostError,
     TogglApiError,
     TogglReferenceError,
     TogglStateError,
@@ -48,6 +50,9 @@ class FakeApi:
         self.post_error = None  # raised by the next POST, after `on_post` ran
         self.on_post = None
         self.patch_answer = None
+        self.admin = True  # the token's user is an admin of organization 10
+        self.group_reads = []  # scripted answers of the next group-list reads (stale or others' writes)
+        self.on_put = None  # called before a PUT is applied (another admin writing in between)
 
     # reads
     def get(self, path, params=None, what=None, service="track"):
@@ -58,11 +63,14 @@ class FakeApi:
     def get_list(self, path, params=None, what=None, service="track"):
         self.calls.append(("GET", path, params))
         if path == GROUPS_PATH:
+            if self.group_reads:
+                scripted = self.group_reads.pop(0)
+                return copy.deepcopy(scripted if scripted is not None else self.groups)
             return copy.deepcopy(self.groups)
         if path == "/me/workspaces":
             return self.workspaces
         if path == "/me/organizations":
-            return [{"id": 10, "name": "Acme"}]
+            return [{"id": 10, "name": "Acme", "admin": self.admin}]
         if path.endswith("/projects"):
             page, per_page = params["page"], params["per_page"]
             matching = [p for p in self.projects if params.get("name", "").lower() in p["name"].lower()]
@@ -89,10 +97,17 @@ class FakeApi:
             group["users"] = [{"user_id": uid, "name": "n%s" % uid} for uid in body.get("users", [])]
             self.groups.append(group)
             return copy.deepcopy(group)
+        if path.endswith("/project_groups"):
+            # Swagger: the answer is a string; the link shows in the list afterwards.
+            link_id = 6000 + len(self.links)
+            self.links.append({"id": link_id, "pid": body["project_id"], "wid": 100, "group_id": body["group_id"]})
+            return "Successful operation."
         return "OK"
 
     def put(self, path, body=None, what=None, service="track"):
         self.calls.append(("PUT", path, body))
+        if self.on_put:
+            self.on_put(self)
         group = self.groups[0]
         group.update(name=body["name"], workspaces=body["workspaces"])
         group["users"] = [{"user_id": uid, "name": "n%s" % uid} for uid in body["users"]]
@@ -233,6 +248,76 @@ def test_group_update_cases(values, writes, after_users, after_workspaces):
         assert [u["email"] for u in outcome.obj["users"]] == sorted_by_id(after_users)
 
 
+@pytest.fixture
+def no_settle_pauses(monkeypatch):
+    """engine.settle re-reads at once (the fake's reads are scripted, not timed)."""
+    monkeypatch.setattr(engine.settle, "__defaults__", ((0.0,) * 5, lambda seconds: None))
+
+
+def member(user_id):
+    return {"user_id": user_id, "name": "n%s" % user_id}
+
+
+def test_rename_sends_the_lists_as_they_are_right_before_the_put(no_settle_pauses):
+    """Another admin added Bob (3) and workspace 101 after this task's first read: the re-read
+    just before the PUT sees them, so the PUT keeps them, also with an exact users list (the
+    task warns)."""
+    api = FakeApi()
+    with_bob = dict(GROUP, users=[member(1), member(2), member(3)], workspaces=[100, 101])
+
+    def other_admin(fake):
+        fake.groups = [copy.deepcopy(with_bob)]
+
+    api.group_reads = [None, [with_bob]]  # the first read, then the re-read after the other admin
+    api.on_put = other_admin
+    resource = Group(group_params(id=200, name="Platform", users=["owner@example.com"]), api, Resolver(api))
+    resource.validate()
+    outcome = Reconciler().ensure(resource)
+    # This task removes Alice (2) only; Bob and workspace 101 stay.
+    assert api.writes() == [
+        ("PUT", "/organizations/10/groups/200", {"name": "Platform", "users": [1, 3], "workspaces": [100, 101]})
+    ]
+    assert [call[1] for call in api.calls].count(GROUPS_PATH) == 3  # read, re-read before, read after
+    assert outcome.after == {
+        "name": "Platform",
+        "users": ["bob@example.com", "owner@example.com"],
+        "workspaces": [100, 101],
+    }
+    assert any("kept users bob@example.com" in warning for warning in resource.warnings)
+
+
+def test_rename_adds_back_what_a_stale_reread_made_it_drop(no_settle_pauses):
+    """Reads lag: the re-read before the PUT does not show Bob yet, the PUT drops him; a read
+    after the PUT still shows the state it replaced (old name, with Bob), so he is added back."""
+    api = FakeApi()
+    with_bob = dict(GROUP, users=[member(1), member(2), member(3)])
+    api.group_reads = [None, None, [with_bob], None]  # read, stale re-read, lagging read after, settled
+    outcome = ensure(api, id=200, name="Platform")
+    assert api.writes() == [
+        ("PUT", "/organizations/10/groups/200", {"name": "Platform", "users": [1, 2], "workspaces": [100]}),
+        ("PATCH", "/organizations/10/groups/200", [{"op": "add", "path": "/users", "value": [3]}]),
+    ]
+    assert outcome.after == {"name": "Platform", "workspaces": [100]}
+    assert [u["user_id"] for u in outcome.obj["users"]] == [1, 2, 3]
+
+
+def test_rename_of_a_group_deleted_meanwhile_fails_without_writing(no_settle_pauses):
+    api = FakeApi()
+    api.group_reads = [None, []]
+    with pytest.raises(TogglStateError, match="deleted since this task read it"):
+        ensure(api, id=200, name="Platform")
+    assert api.writes() == []
+
+
+def test_membership_change_alone_is_a_patch_of_the_difference_only():
+    """No list read earlier is sent: another admin's additions in between cannot be undone."""
+    api = FakeApi()
+    ensure(api, name="Engineering", users=["owner@example.com"], append=True, workspaces=["100", "101"])
+    assert api.writes() == [
+        ("PATCH", "/organizations/10/groups/200", [{"op": "add", "path": "/workspaces", "value": [101]}])
+    ]
+
+
 def sorted_by_id(emails):
     by_email = {u["email"]: u["user_id"] for u in ORG_USERS}
     return sorted(emails, key=lambda email: by_email[email])
@@ -328,10 +413,63 @@ def test_references_fail_naming_them_before_any_write(values, message):
     assert api.writes() == []
 
 
-def test_ambiguous_group_name_fails_with_count():
-    api = FakeApi(groups=[GROUP, dict(GROUP, group_id=201)])
-    with pytest.raises(TogglReferenceError, match="expected 1 group named 'Engineering', found 2"):
+def test_duplicate_groups_of_a_name_keep_the_lowest_id_and_delete_the_others():
+    """A race of creates left two groups of one name (Toggl refuses that otherwise)."""
+
+    def api_factory():
+        return FakeApi(groups=[dict(GROUP, group_id=201), GROUP])
+
+    outcome, api = both_modes(api_factory=api_factory, name="Engineering")
+    assert api.writes() == [("DELETE", "/organizations/10/groups/201", None)]
+    assert outcome.changed is True and outcome.obj["group_id"] == 200
+    assert outcome.obj["removed_duplicates"] == [201] and "duplicates" not in outcome.obj
+    assert outcome.before == {"name": "Engineering", "workspaces": [100], "duplicates": [201]}
+    assert outcome.after == {"name": "Engineering", "workspaces": [100], "duplicates": []}
+    # The next run finds one group and changes nothing.
+    rerun = FakeApi(groups=api.groups[:1])
+    assert ensure(rerun, name="Engineering").changed is False and rerun.writes() == []
+
+
+def test_duplicate_groups_with_other_members_are_not_deleted():
+    api = FakeApi(groups=[GROUP, dict(GROUP, group_id=201, users=[{"user_id": 3}], workspaces=[101])])
+    with pytest.raises(TogglStateError) as caught:
         ensure(api, name="Engineering")
+    assert str(caught.value) == (
+        "found 2 groups named 'Engineering' in organization 10 (ids 200, 201); the lowest id is kept and the "
+        "others would be deleted, but group 201 has users [3] and workspaces [101] that the kept one would not: "
+        "give id, or list them"
+    )
+    assert api.writes() == []
+    # Listing them makes the kept group the union, and the duplicate goes.
+    api = FakeApi(groups=[GROUP, dict(GROUP, group_id=201, users=[{"user_id": 3}], workspaces=[])])
+    outcome = ensure(api, name="Engineering", users=["bob@example.com"], append=True)
+    assert api.writes() == [
+        ("DELETE", "/organizations/10/groups/201", None),
+        ("PATCH", "/organizations/10/groups/200", [{"op": "add", "path": "/users", "value": [3]}]),
+    ]
+    assert outcome.obj["removed_duplicates"] == [201]
+
+
+def test_duplicates_go_with_the_group_on_absent():
+    api = FakeApi(groups=[GROUP, dict(GROUP, group_id=201, users=[])])
+    outcome = ensure(api, name="Engineering", state="absent")
+    assert outcome.changed is True
+    assert api.writes() == [
+        ("DELETE", "/organizations/10/groups/201", None),
+        ("DELETE", "/organizations/10/groups/200", None),
+    ]
+
+
+@pytest.mark.parametrize("name", ["2026", "200"])
+def test_a_group_name_of_digits_is_a_name_never_an_id(name):
+    """Group 200 exists; a group named "200" or "2026" is still looked up by its name."""
+    api = FakeApi()
+    outcome = ensure(api, name=name)
+    assert outcome.action == "created"
+    assert api.writes() == [("POST", GROUPS_PATH, {"name": name})]
+    rerun = FakeApi(groups=api.groups)
+    again = ensure(rerun, name=name)
+    assert again.changed is False and again.obj["group_id"] == 900 and rerun.writes() == []
 
 
 @pytest.mark.parametrize(
@@ -395,6 +533,7 @@ def test_group_created_meanwhile_is_adopted_and_updated():
     assert api.calls == [
         ("GET", GROUPS_PATH, None),
         ("GET", "/organizations/10/users", {"page": 1, "per_page": 200}),
+        ("GET", "/me/organizations", None),  # the admin right, before the first write
         ("POST", GROUPS_PATH, {"name": "QA", "users": [2], "workspaces": [100]}),
         ("GET", GROUPS_PATH, None),
         ("GET", "/me", None),
@@ -412,6 +551,19 @@ def test_group_created_meanwhile_is_adopted_and_updated():
     assert outcome.before == {"name": "QA", "users": ["bob@example.com"], "workspaces": []}
     assert outcome.after == {"name": "QA", "users": ["Alice@Example.com"], "workspaces": [100]}
     assert outcome.obj["group_id"] == 300
+
+
+def test_group_create_whose_answer_was_lost_is_the_group_listed_afterwards(no_settle_pauses):
+    api = FakeApi(groups=[])
+
+    def lost(fake):
+        fake.groups.append(dict(GROUP, group_id=300, name="QA", users=[member(2)], workspaces=[]))
+        fake.post_error = TogglAnswerLostError("POST", GROUPS_PATH, "connection lost")
+
+    api.on_post = lost
+    outcome = ensure(api, name="QA", users=["alice@example.com"])
+    assert [call[0] for call in api.writes()] == ["POST"]
+    assert outcome.action == "created" and outcome.changed is True and outcome.obj["group_id"] == 300
 
 
 def test_group_created_meanwhile_as_wanted_is_unchanged():
@@ -444,7 +596,7 @@ def test_other_create_errors_are_not_adoption():
     api.post_error = TogglApiError("POST", GROUPS_PATH, 400, "Workspace 5 not exists in the organization 10")
     with pytest.raises(TogglApiError, match="Workspace 5 not exists"):
         ensure(api, name="QA", workspaces=["5"])
-    assert api.reads() == [GROUPS_PATH]
+    assert api.reads() == [GROUPS_PATH, "/me/organizations"]
 
 
 # -- toggl_project_group ------------------------------------------------------------------------
@@ -468,10 +620,14 @@ def pg_api():
     return FakeApi(groups=[GROUP, dict(GROUP, group_id=201, name="Contractors")], projects=PROJECTS, links=[dict(LINK)])
 
 
-def test_project_group_by_ids_is_one_read():
+def test_project_group_by_ids_costs_the_project_name_lookup_and_the_link_read():
+    """A project of digits may be a name ("4711"): one filtered read of the projects tells."""
     outcome, api = both_modes(cls=ProjectGroup, api_factory=pg_api)
     assert outcome.changed is False and api.writes() == []
-    assert api.calls == [("GET", "/workspaces/100/project_groups", {"project_ids": "1000"})]
+    assert api.calls == [
+        ("GET", "/workspaces/100/projects", {"active": "both", "page": 1, "per_page": 200, "name": "1000"}),
+        ("GET", "/workspaces/100/project_groups", {"project_ids": "1000"}),
+    ]
     assert outcome.obj == LINK
 
 
@@ -481,12 +637,14 @@ def test_project_group_attach_by_names():
     )
     assert api.writes() == [("POST", "/workspaces/100/project_groups", {"group_id": 200, "project_id": 1001})]
     assert outcome.after == {"workspace": 100, "project": 1001, "group": 200}
-    assert outcome.obj == {"id": None, "wid": 100, "pid": 1001, "group_id": 200}, "an OK answer: the prediction"
+    # Swagger: the POST answers a string, so the link is read back for its id.
+    assert outcome.obj == {"id": 6001, "wid": 100, "pid": 1001, "group_id": 200}
     assert api.reads() == [
         "/me/organizations",
         "/me/workspaces",
         GROUPS_PATH,
         "/workspaces/100/projects",
+        "/workspaces/100/project_groups",
         "/workspaces/100/project_groups",
     ]
     assert outcome.before is None
@@ -538,5 +696,7 @@ def test_projects_are_paged_until_a_short_page_and_memoised():
     assert len(resolver.projects(100)) == 250
     assert resolver.project_id(100, "P123") == 2123 and resolver.project_id(100, "7") == 7
     resolver.projects(100)
-    assert [call[2]["page"] for call in api.calls] == [1, 2, 1]  # full list (2 pages), then the name query
-    assert api.calls[-1][2] == {"active": "both", "page": 1, "per_page": 200, "name": "P123"}
+    # The full list (2 pages), then the name queries ("7" may be a project's name: none is, so an id).
+    assert [call[2]["page"] for call in api.calls] == [1, 2, 1, 1]
+    assert api.calls[-2][2] == {"active": "both", "page": 1, "per_page": 200, "name": "P123"}
+    assert api.calls[-1][2] == {"active": "both", "page": 1, "per_page": 200, "name": "7"}

@@ -7,7 +7,11 @@ import pytest
 
 from ansible_collections.trackops.toggl.plugins.module_utils.engine import Reconciler
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
+    TogglAccessError,
+    TogglAnswerLostError,
+    TogglApiError,
     TogglConfigError,
+    TogglPermissionError,
     TogglReferenceError,
     TogglValidationError,
 )
@@ -34,6 +38,12 @@ class FakeClient:
     def _answer(self, method, path, body=None):
         self.calls.append((method, path, copy.deepcopy(body)))
         answer = self.answers.get((method, path))
+        if answer is None and method == "PUT" and path.startswith(ORG_USERS_PATH + "/"):
+            self._apply_member_put(int(path.rsplit("/", 1)[1]), body)
+        if method != "GET":
+            self._apply(method, path, body, answer(body) if callable(answer) else answer)
+            if callable(answer):
+                return self._last_answer
         if callable(answer):
             return answer(body)
         if answer is not None:
@@ -58,6 +68,78 @@ class FakeClient:
 
     def patch(self, path, body=None, what=None, service="track"):
         return self._answer("PATCH", path, body)
+
+    def _apply(self, method, path, body, answer):
+        """What the API does for the other writes, on the lists it answers GETs from."""
+        self._last_answer = answer
+        members = self.answers.get(("GET", ORG_USERS_PATH))
+        members = members if isinstance(members, list) else []
+        if method == "PATCH" and path == ORG_USERS_PATH:
+            members[:] = [m for m in members if m["id"] not in body["delete"]]
+        for org_id, ws_id in ((10, 100), (10, 101)):
+            rows = self.answers.get(("GET", "/organizations/%s/workspaces/%s/workspace_users" % (org_id, ws_id)))
+            if not isinstance(rows, list):
+                continue
+            if method == "PATCH" and path.endswith("/workspaces/%s/workspace_users" % ws_id):
+                rows[:] = [r for r in rows if r["id"] not in body["delete"]]
+            prefix = "/workspaces/%s/workspace_users/" % ws_id
+            if method == "PUT" and path.startswith(prefix):
+                row = next((r for r in rows if r["id"] == int(path[len(prefix) :])), None)
+                if row is not None:
+                    row.update((k, v) for k, v in body.items() if not k.endswith("_mode"))
+        if method == "PUT" and "/workspace_users/" in path and "labor_cost" in body:
+            ws_id, row_id = int(path.split("/")[2]), int(path.rsplit("/", 1)[1])
+            for m in members:
+                for ws in m.get("workspaces") or []:
+                    if ws["workspace_id"] == ws_id and ws.get("workspace_user_id", row_id) == row_id:
+                        rows = self.answers.get(("GET", "/organizations/10/workspaces/%s/workspace_users" % ws_id))
+                        if ws.get("workspace_user_id") or any(
+                            r["id"] == row_id and r["user_id"] == m["user_id"] for r in rows or []
+                        ):
+                            ws["cost"] = body["labor_cost"]
+        if method == "POST" and path.endswith("/invitations") and isinstance(answer, dict):
+            for item in answer.get("data") or []:
+                if not any(m.get("email") == item["email"] for m in members):
+                    ident = 700 + len(members)
+                    members.append(
+                        member(
+                            ident,
+                            item["recipient_id"],
+                            item["email"],
+                            joined=False,
+                            invitation_id=item["invitation_id"],
+                        )
+                    )
+
+    def _apply_member_put(self, member_id, body):
+        """Swagger: PUT /organizations/{o}/users/{id}: `groups` / `workspaces` replace the sets."""
+        members = self.answers.get(("GET", ORG_USERS_PATH))
+        if not isinstance(members, list):
+            return
+        found = next((m for m in members if m["id"] == member_id), None)
+        if found is None:
+            return
+        if "organization_admin" in body:
+            found["admin"] = body["organization_admin"]
+        if "inactive" in body:
+            found["inactive"] = body["inactive"]
+        if "groups" in body:
+            found["groups"] = [{"group_id": gid, "name": "Group %s" % gid} for gid in body["groups"]]
+        if "workspaces" in body:
+            old = {ws["workspace_id"]: ws for ws in found.get("workspaces") or []}
+            found["workspaces"] = [
+                old.get(item["workspace_id"], {"workspace_id": item["workspace_id"], "cost": None})
+                for item in body["workspaces"]
+            ]
+            rows = self.answers.get(("GET", WS_USERS_PATH))
+            if isinstance(rows, list):
+                direct = [r for r in rows if r["user_id"] == found["user_id"] and r.get("is_direct", True)]
+                wanted = any(w["workspace_id"] == 100 for w in body["workspaces"])
+                if direct and not wanted:
+                    rows[:] = [r for r in rows if r not in direct]
+                if wanted and not direct:
+                    rows[:] = [r for r in rows if r["user_id"] != found["user_id"]]
+                    rows.append(ws_row(found["id"] + 196, found["user_id"], found["email"]))
 
     def writes(self):
         return [call for call in self.calls if call[0] != "GET"]
@@ -164,8 +246,13 @@ def reconcile(resource_class, entries, client, check_mode=False, extra=None):
     return Reconciler(check_mode=check_mode).ensure_all(resources), resources
 
 
+def my_organizations(plan="Starter", admin=True):
+    return [{"id": 10, "name": "Acme", "admin": admin, "owner": False, "pricing_plan_name": plan}]
+
+
 def org_client(**answers):
     scripted = {
+        ("GET", "/me/organizations"): my_organizations(),
         ("GET", ORG_USERS_PATH): org_users(),
         ("GET", "/me"): {"id": 2, "email": "alice@example.com"},
         ("GET", "/organizations/10"): {"id": 10, "name": "Acme", "pricing_plan_name": "Starter"},
@@ -176,6 +263,7 @@ def org_client(**answers):
 
 def ws_client(**answers):
     scripted = {
+        ("GET", "/me/organizations"): my_organizations(),
         ("GET", ORG_USERS_PATH): org_users(),
         ("GET", WS_USERS_PATH): ws_users(),
         ("GET", "/me"): {"id": 2},
@@ -276,13 +364,15 @@ def test_admin_inactive_and_labour_cost_are_put_with_only_the_changed_keys():
     params = org_params(user="alice@example.com", admin=True, inactive=True, labour_cost=45.0)
     params["labour_cost_change_mode"] = "start-today"
     client.answers[("GET", "/me")] = {"id": 1}
+    client.answers[("GET", "/organizations/10/workspaces/101/workspace_users")] = [ws_row(702, 2, "alice@example.com")]
+    client.answers[("GET", WS_USERS_PATH)] = ws_users()
     outcomes, _unused = reconcile(OrganizationUser, [params], client)
+    # Swagger: the org-user payload has no labour cost; it is the labor cost in each workspace
+    # (workspace_user.Payload, with its change mode); ids the member list lacks cost a read.
     assert client.writes() == [
-        (
-            "PUT",
-            "/organizations/10/users/502",
-            {"inactive": True, "labour_cost": 45.0, "rate_change_mode": "start-today"},
-        )
+        ("PUT", "/organizations/10/users/502", {"inactive": True}),
+        ("PUT", "/workspaces/100/workspace_users/602", {"labor_cost": 45.0, "labor_cost_change_mode": "start-today"}),
+        ("PUT", "/workspaces/101/workspace_users/702", {"labor_cost": 45.0, "labor_cost_change_mode": "start-today"}),
     ]
     assert outcomes[0].after == {
         "email": "Alice@Example.com",
@@ -305,7 +395,9 @@ def test_groups_of_a_member_are_their_exact_list_put_with_the_deactivation():
     params = org_params(user="dan@example.com", inactive=True, groups=[])
     outcomes, _unused = reconcile(OrganizationUser, [params], client)
     assert client.writes() == [("PUT", "/organizations/10/users/505", {"inactive": True, "groups": []})]
-    assert client.reads() == [ORG_USERS_PATH, "/me"], "ids (or none) cost no read of the groups"
+    # ids (or none) cost no read of the groups; the whole-list PUT costs a read before and after it,
+    # and the read after it, which shows the deactivation too, is the task's confirmation (engine: confirm)
+    assert client.reads() == [ORG_USERS_PATH, "/me/organizations", "/me"] + [ORG_USERS_PATH] * 2
     assert outcomes[0].before["groups"] == [70, 72] and outcomes[0].after["groups"] == []
     # converged: nothing to write
     users[4].update(inactive=True, groups=[])
@@ -332,7 +424,7 @@ def test_groups_by_name_cost_one_read_of_the_groups_and_compare_as_a_set():
     client.answers[("GET", ORG_USERS_PATH)] = users
     outcomes, _unused = reconcile(OrganizationUser, [org_params(user="dan@example.com", admin=True)], client)
     assert "groups" not in outcomes[0].after
-    assert client.writes() == [("PUT", "/organizations/10/users/505", {"admin": True})]
+    assert client.writes() == [("PUT", "/organizations/10/users/505", {"organization_admin": True})]
 
 
 def test_labour_cost_of_a_member_in_no_workspace_is_not_sent():
@@ -407,7 +499,7 @@ def test_alike_invitations_go_in_one_request_and_the_rest_in_one_per_kind():
             },
         ),
     ]
-    assert client.reads() == [ORG_USERS_PATH], "no re-read when the invitations give everything asked for"
+    assert client.reads() == [ORG_USERS_PATH, "/me/organizations", ORG_USERS_PATH], "only the confirmation read"
     assert [outcome.obj["user_id"] for outcome in outcomes] == [70, 71, 70]
     assert [outcome.obj["invitation_id"] for outcome in outcomes] == [80, 81, 80]
     assert outcomes[0].after == {"email": "erin@example.com", "status": "invited", "admin": False, "inactive": False}
@@ -418,10 +510,10 @@ def test_what_an_invitation_cannot_carry_costs_one_reread_and_a_put_per_person()
         member(701, 70, "erin@example.com", joined=False, invitation_id=80),
         member(702, 71, "frank@example.com", joined=False, invitation_id=81),
     ]
-    reads = iter([org_users(), org_users() + invited])
     client = org_client()
-    client.answers[("GET", ORG_USERS_PATH)] = lambda body: next(reads)
-    client.answers[("POST", "/organizations/10/invitations")] = invitation_answer
+    client.answers[("POST", "/organizations/10/invitations")] = lambda body: (
+        client.answers[("GET", ORG_USERS_PATH)].extend(copy.deepcopy(invited)) or invitation_answer(body)
+    )
     ws = [{"workspace": "100", "role": None}]
     params = [
         org_params(user="erin@example.com", workspaces=ws, admin=True, labour_cost=20.0),
@@ -429,12 +521,12 @@ def test_what_an_invitation_cannot_carry_costs_one_reread_and_a_put_per_person()
     ]
     check, _unused = reconcile(OrganizationUser, copy.deepcopy(params), org_client(), check_mode=True)
     outcomes, _unused = reconcile(OrganizationUser, params, client)
-    assert [call[:2] for call in client.writes()] == [
-        ("POST", "/organizations/10/invitations"),
-        ("PUT", "/organizations/10/users/701"),
+    assert client.writes()[1:] == [
+        ("PUT", "/organizations/10/users/701", {"organization_admin": True}),
+        ("PUT", "/workspaces/100/workspace_users/1701", {"labor_cost": 20.0}),
     ]
-    assert client.writes()[1][2] == {"admin": True, "labour_cost": 20.0}
-    assert client.reads() == [ORG_USERS_PATH, "/organizations/10", ORG_USERS_PATH]
+    assert client.writes()[0][:2] == ("POST", "/organizations/10/invitations")
+    assert client.reads() == [ORG_USERS_PATH, "/me/organizations", ORG_USERS_PATH, ORG_USERS_PATH]
     assert outcomes[0].obj["id"] == 701 and outcomes[1].obj["id"] == 702
     assert [outcome.after for outcome in outcomes] == [outcome.after for outcome in check]
     assert outcomes[0].after["labour_cost"] == 20.0
@@ -502,12 +594,12 @@ def test_me_is_read_only_when_a_removal_or_deactivation_is_planned():
     assert "/me" not in client.reads()
     client = org_client()
     reconcile(OrganizationUser, [org_params(user="bob@example.com", inactive=True)], client)
-    assert client.reads() == [ORG_USERS_PATH, "/me"]
+    assert client.reads() == [ORG_USERS_PATH, "/me/organizations", "/me", ORG_USERS_PATH]
 
 
 def test_labour_cost_on_a_free_organization_fails_before_any_write():
     client = org_client()
-    client.answers[("GET", "/me/organizations")] = [{"id": 10, "name": "Acme", "pricing_plan_name": "Free"}]
+    client.answers[("GET", "/me/organizations")] = my_organizations(plan="Free")
     params = [
         org_params(organization="Acme", user="bob@example.com", admin=True),
         org_params(organization="Acme", user="alice@example.com", labour_cost=12.0),
@@ -544,30 +636,34 @@ def test_someone_outside_the_organization_fails_naming_them_and_the_module_to_in
 
 
 def test_new_members_are_added_in_one_assignment_and_only_those_with_settings_cost_more():
-    added = [ws_row(701, 5, "dan@example.com"), ws_row(702, 6, "finn@example.com")]
-    reads = iter([ws_users(), ws_users() + added])
     client = ws_client()
-    client.answers[("GET", WS_USERS_PATH)] = lambda body: next(reads)
-    client.answers[("PUT", "/workspaces/100/workspace_users/701")] = lambda body: dict(added[0], **body)
     params = [
         ws_params(user="dan@example.com", role="teamlead", rate=20.0, rate_change_mode="override-all"),
         ws_params(user="3", role="user"),
         ws_params(user="finn@example.com"),
     ]
     outcomes, _unused = reconcile(WorkspaceUser, params, client)
+    # Swagger: each existing member's org-user PUT carries their direct workspaces plus this one.
     assert client.writes() == [
-        (
-            "PUT",
-            "/organizations/10/workspaces/100/assignments",
-            [{"user_id": 5, "operation": "add"}, {"user_id": 6, "operation": "add"}],
-        ),
+        ("PUT", "/organizations/10/users/505", {"workspaces": [{"workspace_id": 100}]}),
+        ("PUT", "/organizations/10/users/506", {"workspaces": [{"workspace_id": 100}]}),
         (
             "PUT",
             "/workspaces/100/workspace_users/701",
             {"role": "teamlead", "rate": 20.0, "rate_change_mode": "override-all"},
         ),
     ]
-    assert client.reads() == [WS_USERS_PATH, ORG_USERS_PATH, "/organizations/10", WS_USERS_PATH]
+    # the plan comes from /me/organizations (read for the admin right); the member list is read
+    # again right before the PUTs and after them; the workspace's users once more for the new ids
+    assert client.reads() == [
+        WS_USERS_PATH,
+        ORG_USERS_PATH,
+        "/me/organizations",
+        ORG_USERS_PATH,
+        ORG_USERS_PATH,
+        WS_USERS_PATH,
+        WS_USERS_PATH,  # the task's confirmation read (engine: confirm)
+    ]
     assert outcomes[0].after == {"email": "dan@example.com", "is_direct": True, "role": "teamlead", "rate": 20.0}
     assert outcomes[1].changed is False
     assert outcomes[2].obj["id"] == 702, "the re-read made for dan gives finn's new id too"
@@ -577,10 +673,15 @@ def test_adding_with_the_default_role_costs_no_reread():
     client = ws_client()
     params = [ws_params(user="dan@example.com", role="user")]
     outcomes, _unused = reconcile(WorkspaceUser, params, client)
-    assert client.writes() == [
-        ("PUT", "/organizations/10/workspaces/100/assignments", [{"user_id": 5, "operation": "add"}])
+    assert client.writes() == [("PUT", "/organizations/10/users/505", {"workspaces": [{"workspace_id": 100}]})]
+    assert client.reads() == [
+        WS_USERS_PATH,
+        ORG_USERS_PATH,
+        "/me/organizations",
+        ORG_USERS_PATH,
+        ORG_USERS_PATH,
+        WS_USERS_PATH,
     ]
-    assert client.reads() == [WS_USERS_PATH, ORG_USERS_PATH]
     assert outcomes[0].obj["id"] is None and outcomes[0].obj["user_id"] == 5
     assert outcomes[0].after == {"email": "dan@example.com", "is_direct": True, "role": "user"}
 
@@ -588,9 +689,7 @@ def test_adding_with_the_default_role_costs_no_reread():
 def test_a_group_only_member_becomes_direct_through_an_assignment():
     client = ws_client()
     outcomes, _unused = reconcile(WorkspaceUser, [ws_params(user="carol@example.com")], client)
-    assert client.writes() == [
-        ("PUT", "/organizations/10/workspaces/100/assignments", [{"user_id": 4, "operation": "add"}])
-    ]
+    assert client.writes() == [("PUT", "/organizations/10/users/504", {"workspaces": [{"workspace_id": 100}]})]
     assert outcomes[0].before["is_direct"] is False and outcomes[0].after["is_direct"] is True
 
 
@@ -659,7 +758,7 @@ def test_exclusive_with_nothing_unlisted_reads_no_member_list():
 
 def test_paid_fields_on_a_free_workspace_fail_before_the_assignment():
     client = ws_client()
-    client.answers[("GET", "/organizations/10")] = {"id": 10, "name": "Acme", "pricing_plan_name": "Free"}
+    client.answers[("GET", "/me/organizations")] = my_organizations(plan="Free")
     with pytest.raises(TogglConfigError, match="needs a paid Toggl plan: Working hours are available"):
         reconcile(WorkspaceUser, [ws_params(user="dan@example.com", working_hours_in_minutes=300)], client)
     assert client.writes() == []
@@ -672,13 +771,13 @@ def test_paid_fields_read_the_plan_only_when_another_write_would_come_first():
     # the task's first write is the paid PUT itself: on Free the API's 402 refuses it, nothing written
     client = ws_client()
     reconcile(WorkspaceUser, [ws_params(user="bob@example.com", rate=60.0, labor_cost=10.0)], client)
-    assert client.reads() == [WS_USERS_PATH]
+    assert client.reads() == [WS_USERS_PATH, "/me/organizations", WS_USERS_PATH], "the admin right, not the plan"
     assert client.writes() == [("PUT", "/workspaces/100/workspace_users/603", {"rate": 60.0, "labor_cost": 10.0})]
     # a role change is written first: the plan is read before it
     client = ws_client()
     params = [ws_params(user="bob@example.com", role="projectlead"), ws_params(user="alice@example.com", rate=60.0)]
     reconcile(WorkspaceUser, params, client)
-    assert client.reads() == [WS_USERS_PATH, "/organizations/10"]
+    assert client.reads() == [WS_USERS_PATH, "/me/organizations", WS_USERS_PATH], "the plan comes with the right"
     # (an assignment written first: test_paid_fields_on_a_free_workspace_fail_before_the_assignment)
 
 
@@ -696,3 +795,141 @@ def test_the_organization_comes_from_me_organizations_when_read_else_from_one_ge
     resolver.organization_id("Acme")
     assert resolver.organization(10)["pricing_plan_name"] == "Starter"
     assert client.reads() == ["/organizations/20", "/me/organizations"], "taken from the list already read"
+
+
+# -- issue 11: rights, lost answers, second writers, the Swagger's ways and their fallback ---------
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_non_admin_token_fails_naming_the_right_before_any_write(check_mode):
+    client = org_client()
+    client.answers[("GET", "/me/organizations")] = my_organizations(admin=False)
+    with pytest.raises(TogglAccessError) as caught:
+        reconcile(
+            OrganizationUser,
+            [org_params(user="new@example.com", workspaces=[{"workspace": "100"}])],
+            client,
+            check_mode=check_mode,
+        )
+    assert str(caught.value) == (
+        "the token's user is not an admin of organization Acme (10)"
+        " (needed to invite new@example.com in organization 10)"
+    )
+    assert client.writes() == []
+
+
+def test_a_403_on_the_member_list_is_named_as_the_missing_right():
+    client = org_client()
+    client.answers[("GET", "/me/organizations")] = my_organizations(admin=False)
+
+    def refuse(body):
+        raise TogglPermissionError("GET", ORG_USERS_PATH, 403, "User is not authorized to list the organization users")
+
+    client.answers[("GET", ORG_USERS_PATH)] = refuse
+    with pytest.raises(
+        TogglAccessError, match=r"not an admin of organization Acme \(10\) \(needed to list the members"
+    ):
+        reconcile(OrganizationUser, [org_params(user="bob@example.com", admin=True)], client, check_mode=True)
+
+
+def test_an_invitation_whose_answer_was_lost_is_looked_up_and_adopted():
+    client = org_client()
+
+    def applied_then_lost(body):
+        client.answers[("GET", ORG_USERS_PATH)].append(
+            member(709, 79, "erin@example.com", joined=False, invitation_id=89)
+        )
+        raise TogglAnswerLostError("POST", "/organizations/10/invitations", "connection closed", body=body)
+
+    client.answers[("POST", "/organizations/10/invitations")] = applied_then_lost
+    outcomes, _unused = reconcile(
+        OrganizationUser, [org_params(user="erin@example.com", workspaces=[{"workspace": "100"}])], client
+    )
+    assert [call[:2] for call in client.writes()] == [("POST", "/organizations/10/invitations")], "sent once"
+    assert outcomes[0].obj["user_id"] == 79 and outcomes[0].obj["invitation_id"] == 89
+
+
+def test_an_invitation_refused_because_another_run_sent_it_is_adopted():
+    client = org_client()
+
+    def other_run_was_first(body):
+        client.answers[("GET", ORG_USERS_PATH)].append(
+            member(709, 79, "erin@example.com", joined=False, invitation_id=89)
+        )
+        raise TogglApiError("POST", "/organizations/10/invitations", 400, "User is already invited")
+
+    client.answers[("POST", "/organizations/10/invitations")] = other_run_was_first
+    outcomes, _unused = reconcile(
+        OrganizationUser, [org_params(user="erin@example.com", workspaces=[{"workspace": "100"}])], client
+    )
+    assert outcomes[0].obj["invitation_id"] == 89
+
+
+def test_groups_another_admin_added_since_the_read_are_kept_in_the_whole_list_put():
+    users = org_users()
+    users[4]["groups"] = in_groups(70)
+    client = org_client()
+    client.answers[("GET", ORG_USERS_PATH)] = users
+    reads = []
+
+    def member_list(body):
+        reads.append(1)
+        if len(reads) == 2:  # another admin put dan into group 75 between this task's read and its write
+            users[4]["groups"] = in_groups(70, 75)
+        return copy.deepcopy(users)
+
+    client.answers[("GET", ORG_USERS_PATH)] = member_list
+    original = client._apply_member_put
+
+    def put(member_id, body):
+        users[4]["groups"] = [{"group_id": gid} for gid in body["groups"]]
+
+    client._apply_member_put = put
+    client.answers[("GET", "/organizations/10/groups")] = [{"group_id": g, "name": "G%s" % g} for g in (70, 71, 75)]
+    reconcile(OrganizationUser, [org_params(user="dan@example.com", groups=["71"])], client)
+    client._apply_member_put = original
+    assert client.writes()[0] == ("PUT", "/organizations/10/users/505", {"groups": [71, 75]}), "70 out, 71 in, 75 kept"
+
+
+def test_the_assignments_of_the_pages_are_only_the_fallback_when_the_swaggers_way_does_not_exist():
+    client = ws_client()
+
+    def not_found(body):
+        raise TogglApiError("PUT", "/organizations/10/users/505", 404, "404 page not found")
+
+    client.answers[("PUT", "/organizations/10/users/505")] = not_found
+
+    def assigned(body):
+        client.answers[("GET", WS_USERS_PATH)].append(ws_row(705, 5, "dan@example.com"))
+        return "OK"
+
+    client.answers[("PUT", "/organizations/10/workspaces/100/assignments")] = assigned
+    reconcile(WorkspaceUser, [ws_params(user="dan@example.com")], client)
+    assert [call[:2] for call in client.writes()] == [
+        ("PUT", "/organizations/10/users/505"),
+        ("PUT", "/organizations/10/workspaces/100/assignments"),
+    ]
+
+
+def test_a_membership_reached_through_a_group_is_not_made_direct_by_the_whole_list_put():
+    users = org_users()
+    users[4]["workspaces"] = [
+        {"workspace_id": 101, "workspace_user_id": 2101, "cost": None, "groups": [{"group_id": 300}]},
+        {"workspace_id": 102, "workspace_user_id": 2102, "cost": None, "groups": [{"group_id": 300}]},
+        {"workspace_id": 103, "workspace_user_id": 2103, "cost": None},
+    ]
+    client = ws_client()
+    client.answers[("GET", ORG_USERS_PATH)] = users
+    client.answers[("GET", "/organizations/10/workspaces/101/workspace_users")] = [
+        ws_row(2101, 5, "dan@example.com", is_direct=False, group_ids=[300])
+    ]
+    client.answers[("GET", "/organizations/10/workspaces/102/workspace_users")] = [
+        ws_row(2102, 5, "dan@example.com", is_direct=True, group_ids=[300])
+    ]
+    reconcile(WorkspaceUser, [ws_params(user="dan@example.com")], client)
+    # 101 only through the group: left out; 102 direct and through the group, 103 direct: kept
+    assert client.writes()[0] == (
+        "PUT",
+        "/organizations/10/users/505",
+        {"workspaces": [{"workspace_id": 100}, {"workspace_id": 102}, {"workspace_id": 103}]},
+    )

@@ -4,19 +4,26 @@ How each identifies an object the API gives no name, the read/write name mapping
 local validation (nothing sent), request bodies, and the Resolver methods they added.
 """
 
+import functools
 from datetime import UTC, datetime
 
 import pytest
 
+from ansible_collections.trackops.toggl.plugins.module_utils import engine
 from ansible_collections.trackops.toggl.plugins.module_utils.engine import Reconciler
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
+    TogglAccessError,
+    TogglAnswerLostError,
     TogglApiError,
+    TogglPermissionError,
     TogglReferenceError,
+    TogglStateError,
     TogglValidationError,
 )
 from ansible_collections.trackops.toggl.plugins.module_utils.references import Resolver
 from ansible_collections.trackops.toggl.plugins.module_utils.resources import alert as alert_module
 from ansible_collections.trackops.toggl.plugins.module_utils.resources import rate as rate_module
+from ansible_collections.trackops.toggl.plugins.module_utils.resources import track_reminder as reminder_module
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.alert import Alert, explain_refusal
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.rate import (
     Rate,
@@ -26,6 +33,17 @@ from ansible_collections.trackops.toggl.plugins.module_utils.resources.rate impo
 )
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.track_reminder import TrackReminder
 
+
+@pytest.fixture(autouse=True)
+def no_settle_pauses(monkeypatch):
+    """Re-reads after a write happen without the pauses between them (each is still a request)."""
+    pauses = []
+    quick = functools.partial(engine.settle, sleep=pauses.append)
+    for module in (alert_module, rate_module, reminder_module):
+        monkeypatch.setattr(module, "settle", quick)
+    return pauses
+
+
 WS_USERS = [
     {"id": 110, "user_id": 1, "email": "owner@example.com"},
     {"id": 112, "user_id": 3, "email": "Bob@Example.com"},
@@ -34,31 +52,63 @@ WS_USERS = [
 GROUPS = [{"group_id": 500, "name": "Engineering"}, {"group_id": 501, "name": "Contractors"}]
 
 
+# What every write needs first: the token's user is an admin of organization 10 (require_admin).
+ADMIN_OF_10 = {"/me/organizations": [{"id": 10, "name": "Acme", "admin": True}]}
+SERVER_NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
 class FakeClient:
     """Answers GETs from a dict keyed by path, records every call, echoes writes."""
 
-    def __init__(self, answers=None, post_answer=None):
-        self.answers = answers or {}
+    def __init__(self, answers=None, post_answer=None, now=SERVER_NOW):
+        self.answers = dict(ADMIN_OF_10, **{"/workspaces/100": {"id": 100, "organization_id": 10}})
+        self.answers.update(answers or {})
         self.calls = []
+        self.rights_reads = 0
         self.post_answer = post_answer
+        self.now = now
+
+    def server_now(self):
+        return self.now
 
     def get(self, path, params=None, what=None, service="track"):
-        self.calls.append(("GET", path, params))
-        return self.answers[path]
+        if path == "/me/organizations":
+            # The engine's rights check (require_admin), kept apart from the description's reads.
+            self.rights_reads += 1
+        else:
+            self.calls.append(("GET", path, params))
+        answer = self.answers[path]
+        return answer() if callable(answer) else answer
 
     def get_list(self, path, params=None, what=None, service="track"):
         return self.get(path, params, what, service)
 
     def post(self, path, body=None, what=None, service="track"):
         self.calls.append(("POST", path, body))
-        return self.post_answer if self.post_answer is not None else dict(body, id=999)
+        if isinstance(self.post_answer, Exception):
+            raise self.post_answer
+        if callable(self.post_answer):
+            return self.post_answer(path, body)
+        return self.post_answer if self.post_answer is not None else dict(body, id=999, reminder_id=999)
 
     def put(self, path, body=None, what=None, service="track"):
+        """Answers the listed object with the body's keys over it (an API that merges), or
+        what ``put_answer(listed, body)`` makes of it."""
         self.calls.append(("PUT", path, body))
-        return dict(body, id=int(path.rsplit("/", 1)[1]), reminder_id=int(path.rsplit("/", 1)[1]))
+        collection, ident = path.rsplit("/", 1)
+        objects = self.answers.get(collection, [])
+        objects = objects() if callable(objects) else objects
+        listed = [o for o in objects if int(ident) in (o.get("id"), o.get("reminder_id"))]
+        listed = dict(listed[0] if listed else {}, id=int(ident), reminder_id=int(ident))
+        put_answer = getattr(self, "put_answer", None)
+        if put_answer is None:
+            return dict(listed, **body)
+        return put_answer(listed, body)
 
-    def delete(self, path, body=None, what=None, service="track"):
+    def delete(self, path, body=None, what=None, service="track", gone=(404,)):
         self.calls.append(("DELETE", path, body))
+        if getattr(self, "delete_error", None) is not None:
+            raise self.delete_error
         return "OK"
 
     def paths(self, method="GET"):
@@ -173,7 +223,6 @@ def test_workspace_user_level_id_is_the_workspace_user_id_read_by_user_id():
     "level, target, read, write_id",
     [
         ("workspace", {}, "/workspaces/100/rates/workspace/100", 100),
-        ("project", {"project": "1000"}, "/workspaces/100/rates/project/1000", 1000),
         ("project", {"level_id": 1000}, "/workspaces/100/rates/project/1000", 1000),
         ("project_user", {"level_id": 1200}, "/workspaces/100/rates/project_user/1200", 1200),
         ("task", {"task_id": 1100}, "/workspaces/100/rates/task/1100", 1100),
@@ -187,6 +236,9 @@ def test_rate_levels_with_ids_cost_one_read(level, target, read, write_id):
     Reconciler().ensure(rate)
     assert client.calls == [
         ("GET", read, {"type": "billable_rates"}),
+        # The write needs the organization's admin right: the workspace's organization, then
+        # /me/organizations (counted apart, see FakeClient.rights_reads).
+        ("GET", "/workspaces/100", None),
         (
             "POST",
             "/workspaces/100/rates",
@@ -199,6 +251,24 @@ def test_rate_levels_with_ids_cost_one_read(level, target, read, write_id):
             },
         ),
     ]
+    assert client.rights_reads == 1
+
+
+@pytest.mark.parametrize("named", [True, False])
+def test_rate_project_named_with_digits_only_is_a_name_when_such_a_project_exists(named):
+    projects = [{"id": 1000, "name": "4711"}] if named else []
+    wanted = 1000 if named else 4711
+    client = FakeClient({"/workspaces/100/projects": projects, "/workspaces/100/rates/project/%s" % wanted: []})
+    rate = make_rate(client, organization="10", level="project", project="4711", amount=80, start="2026-07-01")
+    rate.validate()
+    Reconciler().ensure(rate)
+    assert client.calls[0] == (
+        "GET",
+        "/workspaces/100/projects",
+        {"active": "both", "page": 1, "per_page": 200, "name": "4711"},
+    )
+    assert client.calls[1] == ("GET", "/workspaces/100/rates/project/%s" % wanted, {"type": "billable_rates"})
+    assert client.calls[-1][2]["level_id"] == wanted
 
 
 def test_rate_project_by_name_uses_the_project_list():
@@ -346,10 +416,89 @@ def test_rate_entries_let_an_entry_choose_start_or_mode():
     ]
 
 
-def test_rate_write_answered_without_body_keeps_the_prediction():
-    client = FakeClient({"/workspaces/100/rates/workspace/100": []}, post_answer="")
-    outcome = Reconciler().ensure(make_rate(client, amount=12.5, start="2026-07-01"))
-    assert outcome.changed and outcome.obj["amount"] == 12.5 and outcome.obj["start"] == "2026-07-01T00:00:00Z"
+def lagging_history(periods, visible_after_reads=2):
+    """A rate history the API lists late: a period POSTed shows from the Nth read after it."""
+    history = {"periods": list(periods), "pending": [], "reads": 0}
+
+    def read():
+        if history["pending"]:
+            history["reads"] += 1
+            if history["reads"] >= visible_after_reads:
+                history["periods"] += history["pending"]
+                history["pending"] = []
+        return [dict(p) for p in history["periods"]]
+
+    def post(path, body):
+        history["pending"].append(period(body["amount"], "2026-06-01T12:00:00Z", rate_id=990))
+        return ""  # Swagger: 201 with no body
+
+    return history, read, post
+
+
+def test_rate_post_answered_without_body_reads_the_new_period_back(no_settle_pauses):
+    history, read, post = lagging_history([period(10, "2020-01-01T00:00:00Z", rate_id=5)], visible_after_reads=3)
+    client = FakeClient({"/workspaces/100/rates/workspace/100": read}, post_answer=post)
+    outcome = Reconciler().ensure(make_rate(client, organization="10", amount=12.5))
+    assert outcome.changed and outcome.before == {"amount": 10} and outcome.after == {"amount": 12.5}
+    assert outcome.obj["id"] == 990, "the period as the API lists it, not a prediction"
+    assert [c[0] for c in client.calls] == ["GET", "POST", "GET", "GET", "GET"]
+    assert no_settle_pauses == [0.2, 0.4], "backoff between the re-reads"
+
+
+def test_rate_post_whose_answer_was_lost_adopts_the_period_it_created():
+    history, read, post = lagging_history([period(10, "2020-01-01T00:00:00Z", rate_id=5)])
+
+    def lost(path, body):
+        post(path, body)  # the API applied it, then the connection dropped
+        raise TogglAnswerLostError("POST", path, "the connection was closed before an answer", body=body)
+
+    client = FakeClient({"/workspaces/100/rates/workspace/100": read}, post_answer=lost)
+    outcome = Reconciler().ensure(make_rate(client, organization="10", amount=12.5))
+    assert outcome.changed and outcome.obj["id"] == 990 and outcome.after == {"amount": 12.5}
+    assert client.paths("POST") == ["/workspaces/100/rates"], "never POSTed twice"
+
+
+def test_rate_post_lost_before_the_api_applied_it_fails_clearly():
+    lost = TogglAnswerLostError("POST", "/workspaces/100/rates", "the connection was closed", body={})
+    client = FakeClient({"/workspaces/100/rates/workspace/100": [period(10, "2020-01-01T00:00:00Z")]}, lost)
+    with pytest.raises(TogglStateError, match="lost its answer to the POST.*probably not created: run the task again"):
+        Reconciler().ensure(make_rate(client, organization="10", amount=12.5))
+    assert client.paths("POST") == ["/workspaces/100/rates"]
+
+
+def test_rate_in_effect_is_decided_by_the_servers_clock_not_the_local_one():
+    # The server is years ahead of the controller: a period that started in 2029 is in effect.
+    history = [
+        period(10, "2020-01-01T00:00:00Z", "2029-01-01T00:00:00Z", rate_id=5),
+        period(20, "2029-01-01T00:00:00Z"),
+    ]
+    ahead = FakeClient({"/workspaces/100/rates/workspace/100": history}, now=datetime(2030, 1, 1, tzinfo=UTC))
+    outcome = Reconciler().ensure(make_rate(ahead, organization="10", amount=20))
+    assert not outcome.changed and ahead.paths("POST") == []
+    behind = FakeClient({"/workspaces/100/rates/workspace/100": history}, now=datetime(2028, 12, 31, 23, tzinfo=UTC))
+    outcome = Reconciler(check_mode=True).ensure(make_rate(behind, organization="10", amount=20))
+    assert outcome.changed and outcome.before == {"amount": 10}
+
+
+def test_rate_period_started_within_the_dates_second_is_in_effect():
+    # The Date header has whole seconds; the new period may have started a fraction later.
+    history = [period(20, "2026-06-01T12:00:00.400Z")]
+    client = FakeClient({"/workspaces/100/rates/workspace/100": history}, now=datetime(2026, 6, 1, 12, tzinfo=UTC))
+    assert not Reconciler().ensure(make_rate(client, organization="10", amount=20)).changed
+
+
+def test_rate_needs_the_organizations_admin_right_before_any_write_also_in_check_mode():
+    for check_mode in (True, False):
+        client = FakeClient({"/workspaces/100/rates/workspace/100": [period(10, "2020-01-01T00:00:00Z")]})
+        client.answers["/me/organizations"] = [{"id": 10, "name": "Acme", "admin": False}]
+        with pytest.raises(TogglAccessError) as caught:
+            Reconciler(check_mode=check_mode).ensure(make_rate(client, organization="10", amount=12.5))
+        assert str(caught.value) == "the token's user is not an admin of organization Acme (10) (needed to set rates)"
+        assert client.paths("POST") == []
+    converged = FakeClient({"/workspaces/100/rates/workspace/100": [period(12.5, "2020-01-01T00:00:00Z")]})
+    converged.answers["/me/organizations"] = [{"id": 10, "name": "Acme", "admin": False}]
+    assert not Reconciler().ensure(make_rate(converged, organization="10", amount=12.5)).changed
+    assert converged.rights_reads == 0, "a run that writes nothing needs no right"
 
 
 # ----- track reminders --------------------------------------------------------------------------
@@ -391,13 +540,8 @@ def test_reminder_is_found_by_its_recipient_set_in_any_order():
     reminder.validate()
     outcome = Reconciler().ensure(reminder)
     assert outcome.changed and outcome.before == {"users": [2, 3], "groups": [], "threshold": 8}
-    # PUT carries the whole reminder: the reference does not say whether it merges.
-    assert client.calls[-1] == (
-        "PUT",
-        "/workspaces/100/track_reminders/600",
-        {"user_ids": [2, 3], "group_ids": [], "frequency": 1, "threshold": 6,
-         "email_reminder_enabled": True, "slack_reminder_enabled": False},
-    )  # fmt: skip
+    # Swagger: every key of reminders.Payload is optional, so PUT carries only what changes.
+    assert client.calls[-1] == ("PUT", "/workspaces/100/track_reminders/600", {"threshold": 6})
 
 
 def test_reminder_recipients_are_exact_sets():
@@ -413,7 +557,8 @@ def test_two_reminders_with_one_recipient_set_ask_for_the_id():
     with pytest.raises(TogglReferenceError) as caught:
         make_reminder(client, groups=["Contractors"]).find()
     assert str(caught.value) == (
-        "expected 1 track reminder for users [] and groups [501], found 2 (reminder_id 601, 602): give reminder_id"
+        "expected 1 track reminder for users [] and groups [501], found 2 that differ (reminder_id 601, 602): "
+        "give reminder_id"
     )
     by_id = make_reminder(client, reminder_id=602, groups=["Engineering", "501"], threshold=6)
     outcome = Reconciler().ensure(by_id)
@@ -425,7 +570,7 @@ def test_reminder_by_id_leaves_unset_recipients_alone_and_reads_nothing_for_them
     client = FakeClient(reminder_answers())
     outcome = Reconciler().ensure(make_reminder(client, reminder_id=600, frequency=7))
     assert client.paths() == ["/workspaces/100/track_reminders"]
-    assert client.calls[-1][2]["user_ids"] == [2, 3] and client.calls[-1][2]["frequency"] == 7
+    assert client.calls[-1][2] == {"frequency": 7}
     assert outcome.after == {"users": [2, 3], "groups": [], "frequency": 7}
 
 
@@ -507,6 +652,56 @@ def test_bulk_reminders_read_once_and_refuse_two_entries_for_one_reminder():
         Reconciler().ensure_all(twice)
 
 
+def test_copies_of_a_reminder_are_merged_keeping_the_lowest_id():
+    copy = {"user_ids": [4], "group_ids": [], "frequency": 7, "threshold": 30,
+            "email_reminder_enabled": True, "slack_reminder_enabled": False}  # fmt: skip
+    answers = reminder_answers()
+    answers["/workspaces/100/track_reminders"] = [dict(copy, reminder_id=651), dict(copy, reminder_id=650)]
+    client = FakeClient(answers)
+    reminder = make_reminder(client, users=["carol@example.com"], frequency=7, threshold=30)
+    outcome = Reconciler().ensure(reminder)
+    assert outcome.changed and outcome.obj["reminder_id"] == 650
+    assert outcome.before["duplicates"] == [651] and outcome.after["duplicates"] == []
+    assert client.paths("DELETE") == ["/workspaces/100/track_reminders/651"] and client.paths("PUT") == []
+    assert reminder.removed_duplicates == [651]
+
+
+def test_reminder_post_whose_answer_was_lost_adopts_the_reminder_it_created():
+    listed = []
+    answers = reminder_answers()
+    answers["/workspaces/100/track_reminders"] = lambda: [dict(r) for r in listed]
+
+    def lost(path, body):
+        listed.append(dict(body, reminder_id=660, email_reminder_enabled=True, slack_reminder_enabled=False))
+        raise TogglAnswerLostError("POST", path, "the connection was closed before an answer", body=body)
+
+    client = FakeClient(answers, post_answer=lost)
+    outcome = Reconciler().ensure(make_reminder(client, users=["4"], frequency=1, threshold=2))
+    assert outcome.action == "created" and outcome.obj["reminder_id"] == 660
+    assert client.paths("POST") == ["/workspaces/100/track_reminders"]
+
+
+def test_reminder_group_named_with_digits_only_is_a_name_when_such_a_group_exists():
+    answers = reminder_answers()
+    answers["/organizations/10/groups"] = GROUPS + [{"group_id": 502, "name": "2026"}]
+    client = FakeClient(answers)
+    named = make_reminder(client, groups=["2026"], frequency=1, threshold=2)
+    assert Reconciler(check_mode=True).ensure(named).obj["group_ids"] == [502]
+    by_id = make_reminder(FakeClient(reminder_answers()), groups=["501", "Engineering"], frequency=1, threshold=2)
+    assert Reconciler(check_mode=True).ensure(by_id).obj["group_ids"] == [500, 501]
+
+
+def test_reminder_writes_need_the_organizations_admin_right():
+    client = FakeClient(reminder_answers())
+    client.answers["/me/organizations"] = []
+    with pytest.raises(TogglAccessError) as caught:
+        Reconciler().ensure(make_reminder(client, reminder_id=600, threshold=2))
+    assert str(caught.value) == (
+        "the token's user is not a member of organization 10 (needed to create, change or delete track reminders)"
+    )
+    assert client.paths("PUT") == []
+
+
 # ----- alerts -----------------------------------------------------------------------------------
 
 ALERTS = [
@@ -550,13 +745,187 @@ def test_alert_is_found_by_project_source_kind_and_threshold_type():
     alert.validate()
     outcome = Reconciler().ensure(alert)
     assert outcome.before["thresholds"] == [80, 100] and outcome.after["thresholds"] == [50, 100]
-    # PUT replaces: the whole alert goes, receiver groups set elsewhere included.
+    # Re-read right before the PUT; the body is the Swagger's, the settings the task leaves
+    # alone as that re-read shows them, and the alert's receiver groups (no Swagger key).
+    assert client.calls[-2:] == [
+        ("GET", "/workspaces/100/alerts", None),
+        (
+            "PUT",
+            "/workspaces/100/alerts/700",
+            {"project_id": 1000, "source_kind": "project", "threshold_type": "percentage",
+             "thresholds": [100, 50], "receiver_roles": ["admin"], "receiver_users": [], "receiver_groups": [500]},
+        ),
+    ]  # fmt: skip
+
+
+def test_alert_without_receiver_groups_sends_only_the_swaggers_keys():
+    client = FakeClient(alert_answers())
+    Reconciler().ensure(make_alert(client, alert_id=701, thresholds=[12]))
     assert client.calls[-1] == (
         "PUT",
-        "/workspaces/100/alerts/700",
-        {"project_id": 1000, "source_kind": "project", "threshold_type": "percentage", "thresholds": [100, 50],
-         "receiver_roles": ["admin"], "receiver_users": [], "receiver_groups": [500]},
+        "/workspaces/100/alerts/701",
+        {"project_id": 1001, "source_kind": "project", "threshold_type": "hours", "thresholds": [12],
+         "receiver_roles": ["admin"], "receiver_users": []},
     )  # fmt: skip
+
+
+def test_alert_update_keeps_what_another_admin_set_after_the_tasks_first_read():
+    reads = []
+
+    def alerts():
+        reads.append(1)
+        listed = [dict(a) for a in ALERTS]
+        if len(reads) > 1:  # tok-admin2 added a receiver and a role between the two reads
+            listed[0].update(receiver_users=[4], receiver_roles=["admin", "projectlead"])
+        return listed
+
+    answers = alert_answers()
+    answers["/workspaces/100/alerts"] = alerts
+    client = FakeClient(answers)
+    outcome = Reconciler().ensure(make_alert(client, alert_id=700, thresholds=[90]))
+    body = client.calls[-1][2]
+    assert body["thresholds"] == [90]
+    assert body["receiver_users"] == [4] and body["receiver_roles"] == ["admin", "projectlead"]
+    assert outcome.obj["receiver_users"] == [4]
+
+
+def test_alert_update_fails_when_the_answer_lost_a_setting_the_task_left_alone():
+    client = FakeClient(alert_answers())
+    client.put_answer = lambda listed, body: dict(listed, **dict(body, receiver_roles=[]))
+    with pytest.raises(TogglStateError) as caught:
+        Reconciler().ensure(make_alert(client, alert_id=700, thresholds=[90]))
+    assert str(caught.value) == (
+        "alert 700: the API's answer to the update no longer shows receiver_roles as the alert had "
+        "receiver_roles=['admin'] before it"
+    )
+
+
+def test_alert_deleted_by_someone_else_before_the_update_fails_naming_it():
+    reads = []
+
+    def alerts():
+        reads.append(1)
+        return [dict(a) for a in ALERTS[len(reads) > 1 :]]
+
+    answers = alert_answers()
+    answers["/workspaces/100/alerts"] = alerts
+    client = FakeClient(answers)
+    with pytest.raises(TogglStateError, match="alert 700 was deleted by someone else after this task read it"):
+        Reconciler().ensure(make_alert(client, alert_id=700, thresholds=[90]))
+    assert client.paths("PUT") == []
+
+
+COPY = {"project_id": 1001, "source_kind": "project", "threshold_type": "percentage", "thresholds": [50],
+        "receiver_roles": ["admin"], "receiver_users": [], "receiver_groups": []}  # fmt: skip
+
+
+def copies_answers(*ids):
+    answers = alert_answers()
+    answers["/workspaces/100/alerts"] = [dict(COPY, id=ident) for ident in ids]
+    return answers
+
+
+def copy_alert(client, **values):
+    return make_alert(
+        client, project="Mobile", source_kind="project", threshold_type="percentage", receiver_roles=["admin"], **values
+    )
+
+
+def test_copies_of_an_alert_are_merged_keeping_the_lowest_id():
+    predicted = Reconciler(check_mode=True).ensure(copy_alert(FakeClient(copies_answers(720, 718, 719))))
+    assert predicted.changed and predicted.obj["id"] == 718
+    assert predicted.before["duplicates"] == [719, 720] and predicted.after["duplicates"] == []
+
+    client = FakeClient(copies_answers(720, 718, 719))
+    alert = copy_alert(client, thresholds=[50])
+    outcome = Reconciler().ensure(alert)
+    assert outcome.changed and outcome.action == "updated" and outcome.obj["id"] == 718
+    assert [c[:2] for c in client.calls if c[0] != "GET"] == [
+        ("DELETE", "/workspaces/100/alerts/719"),
+        ("DELETE", "/workspaces/100/alerts/720"),
+    ], "nothing else differs: no PUT"
+    assert alert.removed_duplicates == [719, 720]
+
+    changing = FakeClient(copies_answers(720, 718))
+    outcome = Reconciler().ensure(copy_alert(changing, thresholds=[60]))
+    assert [c[:2] for c in changing.calls if c[0] != "GET"] == [
+        ("DELETE", "/workspaces/100/alerts/720"),
+        ("PUT", "/workspaces/100/alerts/718"),
+    ]
+    assert outcome.after == {"project": 1001, "source_kind": "project", "threshold_type": "percentage",
+                             "thresholds": [60], "receiver_roles": ["admin"], "duplicates": []}  # fmt: skip
+
+
+def test_copies_of_an_alert_are_all_deleted_with_state_absent():
+    client = FakeClient(copies_answers(718, 719))
+    alert = copy_alert(client, state="absent")
+    outcome = Reconciler().ensure(alert)
+    assert outcome.action == "deleted" and outcome.before["duplicates"] == [719]
+    assert client.paths("DELETE") == ["/workspaces/100/alerts/718", "/workspaces/100/alerts/719"]
+
+
+def test_alert_post_whose_answer_was_lost_adopts_the_alert_it_created():
+    listed = []
+    answers = alert_answers()
+    answers["/workspaces/100/alerts"] = lambda: [dict(a) for a in listed]
+
+    def lost(path, body):
+        listed.append(dict(body, id=730, receiver_groups=[]))  # applied, then the answer was lost
+        raise TogglAnswerLostError("POST", path, "the connection was closed before an answer", body=body)
+
+    client = FakeClient(answers, post_answer=lost)
+    outcome = Reconciler().ensure(copy_alert(client, thresholds=[50]))
+    assert outcome.action == "created" and outcome.obj["id"] == 730
+    assert client.paths("POST") == ["/workspaces/100/alerts"]
+
+
+@pytest.mark.parametrize("status", [403, 404])
+def test_alert_delete_refused_as_missing_is_a_success_once_the_alert_is_gone(status):
+    listed = [dict(a) for a in ALERTS]
+    answers = alert_answers()
+    answers["/workspaces/100/alerts"] = lambda: [dict(a) for a in listed]
+    client = FakeClient(answers)
+    # Another admin deleted it after this task's read: the API answers "Alert not found or not accessible".
+    client.delete_error = TogglPermissionError(
+        "DELETE", "/workspaces/100/alerts/700", status, "Alert not found or not accessible"
+    )
+    alert = make_alert(client, alert_id=700, state="absent")
+    decision = Reconciler().decide(alert)
+    del listed[0]
+    outcome = Reconciler().apply(decision)
+    assert outcome.changed and outcome.action == "deleted"
+    assert client.paths()[-1] == "/workspaces/100/alerts"
+
+
+def test_alert_delete_refused_while_the_alert_is_still_listed_is_the_refusal():
+    client = FakeClient(alert_answers())
+    refusal = TogglPermissionError("DELETE", "/workspaces/100/alerts/700", 403, "Alert not found or not accessible")
+    client.delete_error = refusal
+    with pytest.raises(TogglPermissionError) as caught:
+        Reconciler().ensure(make_alert(client, alert_id=700, state="absent"))
+    assert caught.value is refusal
+    assert client.paths().count("/workspaces/100/alerts") == 7, "one read, then 6 re-reads to confirm"
+
+
+def test_alert_writes_need_the_organizations_admin_right_in_check_mode_too():
+    client = FakeClient(alert_answers())
+    client.answers["/me/organizations"] = [{"id": 10, "name": "Acme", "admin": False}]
+    with pytest.raises(TogglAccessError) as caught:
+        Reconciler(check_mode=True).ensure(copy_alert(client, thresholds=[5]))
+    assert str(caught.value) == (
+        "the token's user is not an admin of organization Acme (10) (needed to create, change or delete alerts)"
+    )
+
+
+def test_alert_project_named_with_digits_only_is_a_name():
+    answers = alert_answers()
+    answers["/workspaces/100/projects"] = [{"id": 1001, "name": "2026"}]
+    client = FakeClient(answers)
+    outcome = Reconciler(check_mode=True).ensure(
+        make_alert(client, project="2026", source_kind="project", threshold_type="percentage", thresholds=[10],
+                   receiver_roles=["admin"])
+    )  # fmt: skip
+    assert outcome.obj["project_id"] == 1001
 
 
 def test_alert_without_project_matches_a_null_or_zero_project_and_sends_none():
@@ -566,7 +935,11 @@ def test_alert_without_project_matches_a_null_or_zero_project_and_sends_none():
     )
     assert outcome.before["project"] is None and outcome.after["receiver_users"] == [4]
     assert "project_id" not in client.calls[-1][2]
-    assert client.paths() == ["/workspaces/100/alerts", "/organizations/10/workspaces/100/workspace_users"]
+    assert client.paths() == [
+        "/workspaces/100/alerts",
+        "/organizations/10/workspaces/100/workspace_users",
+        "/workspaces/100/alerts",  # re-read right before the PUT
+    ]
 
 
 def test_alert_sets_compare_in_any_order():
@@ -581,7 +954,7 @@ def test_two_alerts_with_one_identity_ask_for_the_id():
     with pytest.raises(TogglReferenceError) as caught:
         make_alert(client, project="1001", source_kind="project", threshold_type="hours").find()
     assert str(caught.value) == (
-        "expected 1 alert for project 1001, source_kind 'project', threshold_type 'hours', found 2 "
+        "expected 1 alert for project 1001, source_kind 'project', threshold_type 'hours', found 2 that differ "
         "(alert_id 701, 702): give alert_id"
     )
 

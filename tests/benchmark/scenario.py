@@ -180,6 +180,16 @@ def onboarding_minimum(people: list[dict], members: dict[str, dict], by_name: bo
         one PUT/PATCH) - newcomers join their groups through the invitation.
     A converged rerun needs the reads that prove convergence (no invitation, so no workspace
     user read) and no write.
+    Reads that issue 11 requires of every run that writes (the live API's eventual consistency and
+    the admin right), also counted:
+      * one ``/me/organizations`` per task that writes (the admin right, checked before any write;
+        each Ansible task runs in a process of its own, so no task reuses another's read): the
+        organization users task when it invites someone, each workspace task with a
+        workspace user PUT, each group task with members to add;
+      * the member list again after the invitations (per 200 members, the newcomers included),
+        so that a rerun right after them sees them;
+      * the workspace's users again after its workspace user PUTs (Swagger: the PUT answers a
+        string, so only a read shows that the rate or role took), one per such workspace.
     """
     minimum = Minimum()
     if by_name:
@@ -188,6 +198,7 @@ def onboarding_minimum(people: list[dict], members: dict[str, dict], by_name: bo
     minimum.reads["GET organization groups"] = 1
     invitations = set()
     rate_puts = 0
+    put_workspaces = set()
     joined_groups = set()
     for person in people:
         email = person["email"].casefold()
@@ -198,6 +209,7 @@ def onboarding_minimum(people: list[dict], members: dict[str, dict], by_name: bo
             for ws in person.get("workspaces") or []:
                 if ws.get("rate") is not None:
                     rate_puts += 1
+                    put_workspaces.add(ws["name"])
             continue
         for ws in person.get("workspaces") or []:
             have = current["workspaces"].get(ws["name"])
@@ -207,6 +219,7 @@ def onboarding_minimum(people: list[dict], members: dict[str, dict], by_name: bo
                 or (ws.get("rate") is not None and have.get("rate") != ws["rate"])
             ):
                 rate_puts += 1
+                put_workspaces.add(ws["name"])
         for group in person.get("groups") or []:
             if group not in current["groups"]:
                 joined_groups.add(group)
@@ -216,6 +229,16 @@ def onboarding_minimum(people: list[dict], members: dict[str, dict], by_name: bo
         minimum.writes["PUT workspace user (rate/role, no bulk form)"] = rate_puts
     if joined_groups:
         minimum.writes["PUT group (members of existing groups)"] = len(joined_groups)
+    writing_tasks = (1 if invitations else 0) + len(put_workspaces) + len(joined_groups)
+    if writing_tasks:
+        minimum.reads["GET /me/organizations (admin right, per task that writes)"] = writing_tasks
+    if invitations:
+        newcomers = sum(1 for person in people if person["email"].casefold() not in members)
+        minimum.reads["GET organization users after the invitations (per 200 members)"] = pages(
+            len(members) + newcomers
+        )
+    if put_workspaces:
+        minimum.reads["GET workspace users after its PUTs (Swagger: a string answer)"] = len(put_workspaces)
     return minimum
 
 
@@ -250,21 +273,33 @@ def offboarding_minimum(emails: list[str], members: dict[str, dict], by_name: bo
     PATCH deletes only). Writing each group instead would cost at least as much whenever people
     outnumber the groups they share, and never less than one request per person to deactivate.
     A rerun finds everyone inactive and in no group: the reads without /me, no write.
+    Reads that issue 11 requires of a run that writes, also counted: one ``/me/organizations`` by
+    the deactivation task (the admin right before any write; a task is a process of its own); the
+    member list again right before the PUTs that carry ``groups`` (the Swagger's ``groups``
+    replaces the person's whole set, so they are written from a fresh read, one for all of them),
+    and once after the writes (until they show: nothing another admin added was lost, and a rerun
+    right after sees them), per 200 members each.
     """
     minimum = Minimum()
     if by_name:
         minimum.reads["GET /me/organizations (organization by name)"] = 1
     minimum.reads["GET organization users (per 200 members)"] = pages(len(members))
     puts = 0
+    grouped = 0
     for email in emails:
         current = members.get(email.casefold())
         if current is None:
             continue
         if not current.get("inactive") or current["groups"]:
             puts += 1
+        grouped += 1 if current["groups"] else 0
     if puts:
         minimum.reads["GET /me (never deactivate the token's user)"] = 1
         minimum.writes["PUT organization user (inactive + groups, no bulk form)"] = puts
+        minimum.reads["GET /me/organizations (admin right, per task that writes)"] = 1
+        if grouped:
+            minimum.reads["GET organization users right before the groups PUTs (per 200 members)"] = pages(len(members))
+        minimum.reads["GET organization users after the writes (per 200 members)"] = pages(len(members))
     return minimum
 
 

@@ -3,10 +3,54 @@ every module and state goes through (check mode, first run, rerun, check after).
 
 import json
 import os
+import time
 
 import yaml
 
 SEEDS = os.path.join(os.path.dirname(__file__), "seeds")
+
+# --- the simulator's profile and read lag, and the session's request record --------------------
+
+# Long enough that a re-read right after a write sees the old state (the client must wait for
+# it, as against the live API); short enough that the suite's settle loops cost little.
+DEFAULT_READ_LAG_MS = 200
+
+
+def sim_profile():
+    """The simulator profile of this run: $TOGGL_SIM_PROFILE, "swagger" by default."""
+    return os.environ.get("TOGGL_SIM_PROFILE", "").strip() or "swagger"
+
+
+def sim_read_lag_ms():
+    """The simulator read lag of this run: $TOGGL_SIM_READ_LAG_MS, DEFAULT_READ_LAG_MS by default."""
+    configured = os.environ.get("TOGGL_SIM_READ_LAG_MS", "").strip()
+    return int(configured) if configured else DEFAULT_READ_LAG_MS
+
+
+def simulator_options():
+    """Keyword arguments for with_simulator.Simulator: this run's profile and read lag (they
+    become --profile / --read-lag-ms unless the simulator's own args name those options)."""
+    return {"profile": sim_profile(), "read_lag_ms": sim_read_lag_ms()}
+
+
+# Every API request of every simulator this process started, in the order they were logged
+# (conftest.py writes it out at the end of the session and checks it against the Swagger).
+RECORDED_REQUESTS = []
+
+
+def record_requests(entries, profile):
+    """Keep what the conformance check needs of each logged request (not the token)."""
+    for entry in entries:
+        RECORDED_REQUESTS.append(
+            {
+                "method": entry.get("method"),
+                "path": entry.get("path"),
+                "query": entry.get("query") or {},
+                "body": entry.get("body"),
+                "status": entry.get("status"),
+                "profile": profile,
+            }
+        )
 
 
 def seed(name="default"):
@@ -158,10 +202,31 @@ def assert_clean_failure(run, name="under test"):
     return msg
 
 
+# When the latest ansible-playbook run ended (time.monotonic()); see api_get.
+_LAST_RUN_ENDED = [0.0]
+
+
+def note_run_ended():
+    """Called by the run_playbook fixture after each ansible-playbook run."""
+    _LAST_RUN_ENDED[0] = time.monotonic()
+
+
+def wait_out_read_lag():
+    """Sleep until the latest run's writes show to reads (at most the read lag after it ended)."""
+    wait = _LAST_RUN_ENDED[0] + sim_read_lag_ms() / 1000 - time.monotonic()
+    if wait > 0:
+        time.sleep(wait)
+
+
 def api_get(simulator, path, token="tok-owner"):
-    """Read the simulator's state the way the API shows it (these reads are not under test)."""
+    """Read the simulator's state the way the API shows it (these reads are not under test).
+
+    A run's last write may be younger than the read lag when the run ends; the test's own read
+    waits until that write shows, as an admin looking a moment later would see it (only the
+    first read after a run waits, at most the lag)."""
     import requests
 
+    wait_out_read_lag()
     response = requests.get(simulator.api_url + path, auth=(token, "api_token"), timeout=10)
     response.raise_for_status()
     return response.json()
@@ -204,11 +269,12 @@ def changed_tasks(run):
     return [task["task"] for task in run.tasks if task["status"] == "changed"]
 
 
-def role_cycle(simulator, run_playbook, playbook, extra_vars=None, allow_warnings=False, late_check=True):
+def role_cycle(simulator, run_playbook, playbook, extra_vars=None, allow_warnings=False, late_check=True, env=None):
     """converge_cycle for a playbook of roles: check mode (+diff) writes nothing, the first run
     succeeds, a rerun changes nothing and writes nothing, check mode after it (unless
     ``late_check=False``, where the rerun already shows that nothing is left to plan) predicts no
-    change. Returns each run with its request log; what changes is the test's to assert."""
+    change. Returns each run with its request log; what changes is the test's to assert. ``env``
+    goes to every run (e.g. TOGGL_API_URL of another simulator)."""
     runs = {}
     steps = [
         ("check", {"check": True, "diff": True}),
@@ -218,7 +284,7 @@ def role_cycle(simulator, run_playbook, playbook, extra_vars=None, allow_warning
     ]
     for step, options in steps if late_check else steps[:3]:
         run, log = run_logged(
-            simulator, run_playbook, playbook, extra_vars=extra_vars, allow_warnings=allow_warnings, **options
+            simulator, run_playbook, playbook, extra_vars=extra_vars, allow_warnings=allow_warnings, env=env, **options
         )
         assert run.rc == 0, "%s run failed:\n%s" % (step, run)
         if options.get("check") or step == "rerun":
@@ -227,3 +293,50 @@ def role_cycle(simulator, run_playbook, playbook, extra_vars=None, allow_warning
             assert changed_tasks(run) == [], "%s run changed %s" % (step, changed_tasks(run))
         runs[step], runs[step + "_log"] = run, log
     return runs
+
+
+# --- the re-reads of engine.settle after a write, under the run's read lag -------------------------
+
+# engine.SETTLE_DELAYS: the pauses between re-reads while a write does not show yet.
+SETTLE_DELAYS = (0.2, 0.4, 0.8, 1.6, 3.2)
+
+
+def settle_reads():
+    """The (lowest, highest) number of reads of engine.settle after a write under this run's read
+    lag: the first read, then one more per pause until the pauses (each begun after the write was
+    answered) cover the lag: 1 read without lag, 1-2 with 200 ms, 1-5 with 1500 ms."""
+    lag, waited, most = sim_read_lag_ms() / 1000.0, 0.0, 1
+    for delay in SETTLE_DELAYS:
+        if waited >= lag:
+            break
+        waited += delay
+        most += 1
+    return (1, most)
+
+
+def settle_runs(log):
+    """The log as [((method, path), count)] with consecutive identical GETs counted as one run;
+    a run whose count lies within a (low, high) bound of ``settle_reads`` compares equal to it."""
+    runs = []
+    for entry in log:
+        call = (entry["method"], entry["path"].replace("/api/v9", ""))
+        if runs and call[0] == "GET" and runs[-1][0] == call:
+            runs[-1][1] += 1
+        else:
+            runs.append([call, 1])
+    return [(call, Within(count)) for call, count in runs]
+
+
+class Within:
+    """A read count that equals an exact number, or a (low, high) bound that contains it."""
+
+    def __init__(self, count):
+        self.count = count
+
+    def __eq__(self, other):
+        if isinstance(other, tuple):
+            return other[0] <= self.count <= other[1]
+        return self.count == other
+
+    def __repr__(self):
+        return repr(self.count)

@@ -8,13 +8,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmark"))
 
 import bench  # noqa: E402
 
-# Requests per phase as measured (see README "Benchmark"); R_min from scenario.py.
+# Requests per phase as measured (see README "Benchmark"); R_min from scenario.py, which counts
+# the reads issue 11 requires of a run that writes (the admin right per writing task, the re-reads
+# around whole-list writes and after writes whose answer is not the object).
+#   onboard 44 = R_min 38 + 6: the organization users task reads the members again (1 page of
+#     200) and the groups (the plan's group ids reach it as strings of digits, names if a group is
+#     so named), and each of the 4 workspace tasks reads its workspace users before its PUTs;
+#   offboard 21 = R_min 19 + 2: the deactivation task reads the members again (2 pages of 220)
+#     after the role's read.
 EXPECTED = {
-    "onboard": ({"GET": 8, "POST": 4, "PUT": 20}, 27),
+    "onboard": ({"GET": 20, "POST": 4, "PUT": 20}, 38),
     "onboard rerun": ({"GET": 4}, 4),
     "audit (check)": ({"GET": 11}, 4),
     "access review": ({"GET": 4}, 4),
-    "offboard": ({"GET": 6, "PUT": 10}, 14),
+    "offboard": ({"GET": 11, "PUT": 10}, 19),
     "offboard rerun": ({"GET": 3}, 3),
 }
 
@@ -34,7 +41,7 @@ def test_the_benchmark_figures_and_targets(tmp_path):
     assert phases["audit (check)"]["writes"] == phases["access review"]["writes"] == 0
     for name in ("onboard", "offboard"):
         assert phases[name]["ratio"] <= bench.FIRST_RUN_RATIO, name
-    assert document["total_requests"] == 70 <= bench.SCENARIO_BUDGET
+    assert document["total_requests"] == 87 <= bench.SCENARIO_BUDGET
     # Module invocations: the converged reruns run one module (the organization read) each.
     assert phases["onboard rerun"]["module_invocations"] == phases["offboard rerun"]["module_invocations"] == 1
     assert document["missed"] == []

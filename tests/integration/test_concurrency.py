@@ -14,6 +14,7 @@ from helpers import seed, writes_in
 HOSTS = 10
 GROUP = "Race Team"
 PERSON_ID = 5  # dave@example.com: in organization 10, not in workspace 100
+API = "/api/v9/organizations/10"
 
 
 def race_playbook():
@@ -95,8 +96,14 @@ def test_ten_forks_make_one_group_and_one_membership(start_simulator, run_playbo
     assert [entry["status"] for entry in creates].count(200) == 1, creates
     # The race really happened: other runs tried to create the group too, were refused, and adopted it.
     assert len(creates) >= 2 and all(entry["status"] == 400 for entry in creates if entry["status"] != 200), creates
-    assignments = [entry for entry in log if entry["path"].endswith("/assignments")]
-    assert len(assignments) >= 2 and all(entry["status"] == 200 for entry in assignments), assignments
+    # Swagger: an existing member joins a workspace through PUT /organizations/{id}/users/{org
+    # user id} with ``workspaces`` (the whole set of their direct memberships); several runs sent
+    # it, each with workspace 100 among the memberships, and every one was accepted.
+    dave = next(u for u in state["organization_users"] if (u["organization_id"], u["user_id"]) == (10, PERSON_ID))
+    joins = [entry for entry in log if (entry["method"], entry["path"]) == ("PUT", API + "/users/%d" % dave["id"])]
+    assert len(joins) >= 2 and all(entry["status"] == 200 for entry in joins), joins
+    assert all(100 in [ws["workspace_id"] for ws in entry["body"]["workspaces"]] for entry in joins), joins
+    assert not [entry for entry in log if entry["path"].endswith("/assignments")]  # pages only
     group_tasks = [task for task in racers if task["task"] == "same group"]
     assert sum(task["status"] == "changed" for task in group_tasks) >= 1
     assert {task["result"]["group"]["group_id"] for task in group_tasks} == {groups[0]["id"]}, (

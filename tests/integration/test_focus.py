@@ -10,6 +10,7 @@ emoji on Engineering. The pagination test adds 250 groups and 450 members.
 import dataclasses
 import json
 
+import pytest
 import yaml
 from helpers import api_get, assert_clean_failure, by_method, converge_cycle, run_logged, seed, task_playbook, writes_in
 
@@ -49,7 +50,8 @@ def calls(log):
     return [(entry["method"], entry["path"], entry["query"] or None) for entry in log]
 
 
-def test_emoji_change_is_one_focus_put_and_a_converged_rerun_costs_two_reads(simulator, run_playbook):
+@pytest.mark.converge
+def test_emoji_change_is_a_focus_put_of_the_emoji_and_a_converged_rerun_costs_two_reads(simulator, run_playbook):
     simulator.reset(focus_seed())
     playbook = task_playbook(
         "toggl_group",
@@ -64,19 +66,11 @@ def test_emoji_change_is_one_focus_put_and_a_converged_rerun_costs_two_reads(sim
     cycle = converge_cycle(simulator, run_playbook, playbook)
     assert cycle["first"]["diff"]["before"] == {"name": "Engineering", "workspaces": [100], "emoji": ENGINEERING_EMOJI}
     assert cycle["first"]["diff"]["after"] == {"name": "Engineering", "workspaces": [100, 101], "emoji": GEAR}
-    members = {u["user_id"]: u["id"] for u in api_get(simulator, "/organizations/10/users")}
-    # The emoji and the workspace change in one PUT, which keeps the current members.
+    # The emoji alone in the Focus PUT (no list read earlier goes with it), the workspace change
+    # in one Track PATCH of the difference.
     assert [(e["method"], e["path"], e["body"]) for e in writes_in(cycle["first_log"])] == [
-        (
-            "PUT",
-            FOCUS + "/groups/200",
-            {
-                "name": "Engineering",
-                "emoji": GEAR,
-                "organization_users": sorted(members[uid] for uid in (1, 2, 3)),
-                "workspaces": [100, 101],
-            },
-        )
+        ("PUT", FOCUS + "/groups/200", {"emoji": GEAR}),
+        ("PATCH", "/api/v9/organizations/10/groups/200", [{"op": "add", "path": "/workspaces", "value": [101]}]),
     ]
     # A converged rerun: the Track group list and the Focus teams list filtered to the group.
     assert calls(cycle["second_log"]) == [
@@ -131,7 +125,8 @@ def test_emoji_create_set_clear_and_failures_in_one_run(simulator, run_playbook)
         "workspaces": [101],
         "emoji": PALETTE,
     }
-    assert created["api_requests"] == {"GET": 2, "POST": 1, "total": 3}  # groups, members, the Focus POST
+    # groups, members, the admin right (/me/organizations), the Focus POST
+    assert created["api_requests"] == {"GET": 3, "POST": 1, "total": 4}
     assert again["changed"] is False and again["diff"]["before"] == again["diff"]["after"] == created["diff"]["after"]
     assert again["api_requests"] == {"GET": 3, "total": 3}  # groups, members, the Focus read
     assert result("set")["diff"]["before"]["emoji"] is None and result("set")["diff"]["after"]["emoji"] == GEAR
@@ -143,15 +138,27 @@ def test_emoji_create_set_clear_and_failures_in_one_run(simulator, run_playbook)
     assert failure("not with absent") == "emoji: is not used with state=absent, which deletes the group"
     assert result("not with absent")["api_requests"] == {"total": 0}
     # A wrong key fails at the Focus read (after the Track group list); bob may read, not write.
-    for name, failed_request, requests_sent in (
-        ("wrong key", "GET /organizations/10/teams", {"GET": 2, "total": 2}),
-        ("not an admin", "PUT /organizations/10/groups/200", {"GET": 2, "PUT": 1, "total": 3}),
+    # A 403 on the first Focus request is the key's; on a write after accepted reads, a permission refusal.
+    for name, expected, requests_sent in (
+        (
+            "wrong key",
+            (
+                "authentication failed: check focus_api_key (env TOGGL_FOCUS_API_KEY), or give its user access to "
+                "this (HTTP 403 from GET /organizations/10/teams: User does not have access)"
+            ),
+            {"GET": 2, "total": 2},
+        ),
+        (
+            "not an admin",
+            (
+                "Toggl refused PUT /organizations/10/groups/200: the token's user may not do this "
+                "(HTTP 403: User does not have access)"
+            ),
+            {"GET": 3, "PUT": 1, "total": 4},
+        ),
     ):
         message = failure(name)
-        assert message == (
-            "authentication failed: check focus_api_key (env TOGGL_FOCUS_API_KEY), or give its user access to this "
-            "(HTTP 403 from %s: User does not have access)" % failed_request
-        )
+        assert message == expected
         assert result(name)["api_requests"] == requests_sent
         assert "toggl_sk_" not in json.dumps(result(name))  # the key is no_log
 
@@ -159,6 +166,7 @@ def test_emoji_create_set_clear_and_failures_in_one_run(simulator, run_playbook)
     assert cleared["changed"] is True and cleared["group"]["emoji"] is None
 
     members = {u["user_id"]: u["id"] for u in api_get(simulator, "/organizations/10/users")}
+    # An emoji change is a Focus PUT of the emoji alone: no member list goes with it.
     assert [(e["token"], e["method"], e["path"], e["body"], e["status"]) for e in writes_in(log)] == [
         (
             "toggl_sk_owner",
@@ -167,29 +175,9 @@ def test_emoji_create_set_clear_and_failures_in_one_run(simulator, run_playbook)
             {"name": "Design", "emoji": PALETTE, "organization_users": [members[3]], "workspaces": [101]},
             201,
         ),
-        (
-            "toggl_sk_owner",
-            "PUT",
-            FOCUS + "/groups/201",
-            {"name": "Contractors", "emoji": GEAR, "organization_users": [members[4]], "workspaces": []},
-            200,
-        ),
-        (
-            "toggl_sk_bob",
-            "PUT",
-            FOCUS + "/groups/200",
-            {"name": "Engineering", "emoji": GEAR, "organization_users": [members[u] for u in (1, 2, 3)],
-             "workspaces": [100]},
-            403,
-        ),
-        (
-            "toggl_sk_owner",
-            "PUT",
-            FOCUS + "/groups/200",
-            {"name": "Engineering", "emoji": "", "organization_users": [members[u] for u in (1, 2, 3)],
-             "workspaces": [100]},
-            200,
-        ),
+        ("toggl_sk_owner", "PUT", FOCUS + "/groups/201", {"emoji": GEAR}, 200),
+        ("toggl_sk_bob", "PUT", FOCUS + "/groups/200", {"emoji": GEAR}, 403),
+        ("toggl_sk_owner", "PUT", FOCUS + "/groups/200", {"emoji": ""}, 200),
     ]
     # The new group through Track (no emoji there) and through Focus (with it).
     track = next(g for g in api_get(simulator, "/organizations/10/groups") if g["name"] == "Design")
@@ -229,7 +217,8 @@ def test_deletion_goes_through_focus_with_a_key_and_through_track_without(simula
         ("toggl_sk_owner", "DELETE", FOCUS + "/groups/200", {"workspace_id": "100"}, 200),
         ("tok-owner", "DELETE", "/api/v9/organizations/10/groups/201", None, 200),
     ]
-    assert run.task("with a key")["result"]["api_requests"] == {"GET": 1, "DELETE": 1, "total": 2}
+    # the group list and the admin right (/me/organizations), then the DELETE
+    assert run.task("with a key")["result"]["api_requests"] == {"GET": 2, "DELETE": 1, "total": 3}
     left = {group["name"] for group in api_get(simulator, "/organizations/10/groups")}
     assert left.isdisjoint({"Engineering", "Contractors"})
 
@@ -257,7 +246,7 @@ def pagination_seed(groups=250, members=450):
 def test_focus_subsets_read_every_page(simulator, run_playbook):
     data = pagination_seed()
     simulator.reset(data)
-    expected_members = len(data["organizations"][0]["users"])  # 5 + 450
+    expected_members = len(data["organizations"][0]["users"])  # 7 + 450
     expected_groups = len(data["organizations"][0]["groups"])  # 3 + 250
     playbook = task_playbook(
         "toggl_organization_info",
@@ -272,7 +261,7 @@ def test_focus_subsets_read_every_page(simulator, run_playbook):
     users_pages = [query for path, query in focus_pages if path == FOCUS + "/users"]
     # teams: 253 at 200 per page, the total ends it after 2 pages; the workspace comes from the statistics
     assert teams_pages == [{"workspace_id": "100", "page": str(page), "per_page": "200"} for page in (1, 2)]
-    # users: 455 at 200 per page, the third (short) page is the last
+    # users: 457 at 200 per page, the third (short) page is the last
     assert users_pages == [
         {"include_rates": "true", "include_working_hours": "true", "page": str(page), "per_page": "200"}
         for page in (1, 2, 3)
@@ -291,7 +280,7 @@ def test_focus_subsets_read_every_page(simulator, run_playbook):
     assert next(team for team in teams if team["name"] == "Engineering")["emoji"] == ENGINEERING_EMOJI
 
     users = org["focus_users"]
-    assert len(users) == expected_members == 455
+    assert len(users) == expected_members == 457
     assert len({user["id"] for user in users}) == expected_members
     person = next(user for user in users if user["email"] == "p0000@example.com")
     assert [(g["name"], g["emoji"]) for g in person["groups"]] == [("Team 000", PALETTE)]
@@ -300,3 +289,34 @@ def test_focus_subsets_read_every_page(simulator, run_playbook):
     assert {role["code"] for role in org["focus_roles"]} >= {"org_admin", "ws_user"}
     assert facts["gathered_subsets"] == ["workspace_statistics", "focus_roles", "focus_teams", "focus_users"]
     assert org["workspace_statistics"][0]["workspace_id"] == 100
+
+
+def test_emoji_change_sends_no_member_list_so_another_admins_member_stays(simulator, run_playbook):
+    """A second administrator adds carol (4) just before the task's Focus PUT (interleave fault,
+    tok-admin2): the PUT carries only the emoji (pages: no field of it is required, a list left
+    out is kept), so carol stays."""
+    simulator.reset(focus_seed())
+    simulator.faults(
+        [
+            {
+                "method": "PUT",
+                "path": FOCUS + "/groups/200$",
+                "status": "interleave",
+                "request": {
+                    "method": "PATCH",
+                    "path": "/api/v9/organizations/10/groups/200",
+                    "body": [{"op": "add", "path": "/users", "value": [4]}],
+                    "token": "tok-admin2",
+                },
+            }
+        ]
+    )
+    playbook = task_playbook("toggl_group", {"organization": 10, "name": "Engineering", "emoji": GEAR})
+    run, log = run_logged(simulator, run_playbook, playbook, env=OWNER_KEY)
+    assert run.rc == 0, run
+    assert [(e["method"], e["path"], e["body"]) for e in writes_in(log)] == [
+        ("PUT", FOCUS + "/groups/200", {"emoji": GEAR})
+    ]
+    engineering = next(g for g in api_get(simulator, "/organizations/10/groups") if g["group_id"] == 200)
+    assert sorted(user["user_id"] for user in engineering["users"]) == [1, 2, 3, 4]
+    assert focus_groups(simulator)["Engineering"]["emoji"] == GEAR

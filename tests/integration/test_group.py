@@ -52,6 +52,7 @@ def calls(log):
     return [(entry["method"], entry["path"]) for entry in log]
 
 
+@pytest.mark.converge
 def test_create_with_members_by_email_and_id_and_workspaces_by_name_and_id(simulator, run_playbook):
     playbook = group_playbook(
         organization="Acme",
@@ -93,6 +94,7 @@ def test_create_with_members_by_email_and_id_and_workspaces_by_name_and_id(simul
     assert len(alice) == 1 and alice[0]["is_direct"] is False and alice[0]["group_ids"] == [created["group_id"]]
 
 
+@pytest.mark.converge
 def test_exact_lists_in_one_patch_keep_the_owner_with_a_warning(simulator, run_playbook):
     playbook = group_playbook(
         organization=10, name="Engineering", users=["carol@example.com", "BOB@example.com"], workspaces=[]
@@ -127,8 +129,9 @@ def test_exact_lists_in_one_patch_keep_the_owner_with_a_warning(simulator, run_p
             ],
         )
     ]
-    # alice is not the owner: GET /me tells whether she is the token's user
-    assert cycle["first"]["api_requests"] == {"GET": 3, "PATCH": 1, "total": 4}
+    # alice is not the owner: GET /me tells whether she is the token's user; /me/organizations
+    # tells the token's user is an admin (before the write)
+    assert cycle["first"]["api_requests"] == {"GET": 4, "PATCH": 1, "total": 5}
     # only the owner is left to keep: known from the user list, no GET /me
     assert cycle["second"]["api_requests"] == {"GET": 2, "total": 2}
     group = group_in_state(simulator, 200)
@@ -138,6 +141,7 @@ def test_exact_lists_in_one_patch_keep_the_owner_with_a_warning(simulator, run_p
     assert members[2]["inactive"] is False
 
 
+@pytest.mark.converge
 def test_append_only_adds_and_an_unset_list_is_left_alone(simulator, run_playbook):
     playbook = group_playbook(
         organization=10, name="Engineering", users=["carol@example.com", "alice@example.com"], append=True
@@ -156,6 +160,7 @@ def test_append_only_adds_and_an_unset_list_is_left_alone(simulator, run_playboo
     assert member_ids(group) == [1, 2, 3, 4] and group["workspaces"] == [100]
 
 
+@pytest.mark.converge
 def test_rename_by_id_with_membership_change_is_one_put(simulator, run_playbook):
     users = ["alice@example.com", "owner@example.com"]
     playbook = group_playbook(organization=10, id=200, name="Platform", users=users)
@@ -169,6 +174,7 @@ def test_rename_by_id_with_membership_change_is_one_put(simulator, run_playbook)
     assert group_in_state(simulator, 200)["name"] == "Platform"
 
 
+@pytest.mark.converge
 def test_delete_by_name_then_absent_is_unchanged(simulator, run_playbook):
     playbook = group_playbook(organization=10, name="Contractors", state="absent")
     cycle = converge_cycle(simulator, run_playbook, playbook)
@@ -224,7 +230,7 @@ def test_a_name_taken_in_other_case_fails_naming_the_group(simulator, run_playbo
         "that name; the same name in other case or spacing: 'design team' (id 202)"
     )
     assert [(e["method"], e["path"], e["status"]) for e in writes_in(log)] == [("POST", GROUPS, 400)]
-    assert task["result"]["api_requests"] == {"GET": 2, "POST": 1, "total": 3}
+    assert task["result"]["api_requests"] == {"GET": 3, "POST": 1, "total": 4}
 
 
 def test_group_created_meanwhile_by_another_run_is_adopted(simulator, run_playbook):
@@ -267,6 +273,7 @@ def test_group_created_meanwhile_by_another_run_is_adopted(simulator, run_playbo
     assert [(e["method"], e["path"], e["status"]) for e in mine] == [
         ("GET", GROUPS, 200),
         ("GET", API + "/organizations/10/users", 200),
+        ("GET", API + "/me/organizations", 200),  # the admin right, before the first write
         ("POST", GROUPS, 429),
         ("POST", GROUPS, 400),
         ("GET", GROUPS, 200),
@@ -285,3 +292,176 @@ def test_group_created_meanwhile_by_another_run_is_adopted(simulator, run_playbo
     adopted = group_in_state(simulator, other_id)
     assert member_ids(adopted) == [2] and adopted["workspaces"] == [100]
     assert len([g for g in api_get(simulator, "/organizations/10/groups") if g["name"] == "Release"]) == 1
+
+
+# -- issue 11: other admins, lost answers, duplicates, names of digits, partial rights -----------
+
+
+def group_seed(**changes):
+    """The groups seed with organization Acme's groups replaced or extended."""
+    data = seed("groups")
+    acme = data["organizations"][0]
+    if "extra_groups" in changes:
+        acme["groups"] = acme["groups"] + changes["extra_groups"]
+    return data
+
+
+def test_rename_keeps_a_member_another_admin_added_after_the_first_read(start_simulator, run_playbook):
+    """A second administrator adds carol (4) between this task's read and its PUT (the
+    simulator's interleave fault, as tok-admin2, just before the task's re-read of the group).
+    The rename's whole-list PUT carries the lists as they are then: carol stays.
+
+    Without read lag, so that the re-read shows the other admin's write at once; with a lag, a
+    change made within the lag before the PUT is not visible to any read of the task (see
+    resources/group.py)."""
+    other = start_simulator(seed("groups"), ["--read-lag-ms", "0"])
+    other.faults(
+        [
+            {
+                "method": "GET",
+                "path": "/organizations/10/groups$",
+                "skip": 1,
+                "status": "interleave",
+                "request": {
+                    "method": "PATCH",
+                    "path": API + "/organizations/10/groups/200",
+                    "body": [{"op": "add", "path": "/users", "value": [4]}],
+                    "token": "tok-admin2",
+                },
+            }
+        ]
+    )
+    playbook = group_playbook(
+        organization=10, id=200, name="Platform", users=["owner@example.com", "alice@example.com", "bob@example.com"]
+    )
+    run, log = run_logged(other, run_playbook, playbook, env={"TOGGL_API_URL": other.api_url})
+    assert run.rc == 0, run
+    assert [(e["method"], e["path"], e["body"]) for e in writes_in(log)] == [
+        ("PUT", GROUPS + "/200", {"name": "Platform", "users": [1, 2, 3, 4], "workspaces": [100]})
+    ]
+    group = group_in_state(other, 200)
+    assert group["name"] == "Platform" and member_ids(group) == [1, 2, 3, 4]
+    # The rerun decides on carol: the exact list takes her out (a decision on a read that shows her).
+    rerun, rerun_log = run_logged(other, run_playbook, playbook, env={"TOGGL_API_URL": other.api_url})
+    assert [(e["method"], e["body"]) for e in writes_in(rerun_log)] == [
+        ("PATCH", [{"op": "remove", "path": "/users", "value": [4]}])
+    ]
+    assert result_of(rerun)["changed"] is True
+
+
+def test_membership_change_does_not_undo_another_admins_addition(simulator, run_playbook):
+    """The other admin adds carol just before this task's PATCH: a PATCH carries only this
+    task's additions and removals, so carol stays."""
+    simulator.faults(
+        [
+            {
+                "method": "PATCH",
+                "path": "/organizations/10/groups/200$",
+                "status": "interleave",
+                "request": {
+                    "method": "PATCH",
+                    "path": API + "/organizations/10/groups/200",
+                    "body": [{"op": "add", "path": "/users", "value": [4]}],
+                    "token": "tok-admin2",
+                },
+            }
+        ]
+    )
+    run, log = run_logged(
+        simulator, run_playbook, group_playbook(organization=10, name="Engineering", workspaces=[100, 101])
+    )
+    assert run.rc == 0, run
+    assert [e["body"] for e in writes_in(log)] == [[{"op": "add", "path": "/workspaces", "value": [101]}]]
+    assert member_ids(group_in_state(simulator, 200)) == [1, 2, 3, 4]
+
+
+def test_a_create_whose_answer_was_lost_is_adopted(simulator, run_playbook):
+    """The POST is applied, then the connection drops before its answer: the task reads the
+    group list until the group shows, and reports it; the rerun changes nothing."""
+    simulator.faults([{"method": "POST", "path": "/organizations/10/groups$", "status": "lost"}])
+    playbook = group_playbook(organization=10, name="QA", users=["alice@example.com"])
+    run, log = run_logged(simulator, run_playbook, playbook)
+    assert run.rc == 0, run
+    result = result_of(run)
+    assert result["changed"] is True and result["group"]["name"] == "QA"
+    assert [(e["method"], e["status"]) for e in writes_in(log)] == [("POST", "lost")]
+    named = [g for g in api_get(simulator, "/organizations/10/groups") if g["name"] == "QA"]
+    assert len(named) == 1 and member_ids(named[0]) == [2]
+    rerun, rerun_log = run_logged(simulator, run_playbook, playbook)
+    assert result_of(rerun)["changed"] is False and writes_in(rerun_log) == []
+
+
+@pytest.mark.converge
+def test_duplicates_of_a_name_keep_the_lowest_id(simulator, run_playbook):
+    """Two groups named Engineering (a race of creates): the lowest id stays, the other goes."""
+    simulator.reset(group_seed(extra_groups=[{"id": 210, "name": "Engineering", "users": [1, 2], "workspaces": []}]))
+    playbook = group_playbook(organization=10, name="Engineering")
+    cycle = converge_cycle(simulator, run_playbook, playbook)
+    assert calls(writes_in(cycle["first_log"])) == [("DELETE", GROUPS + "/210")]
+    assert cycle["first"]["group"]["group_id"] == 200
+    assert cycle["first"]["group"]["removed_duplicates"] == [210]
+    assert cycle["first"]["diff"]["before"]["duplicates"] == [210]
+    assert cycle["first"]["diff"]["after"]["duplicates"] == []
+    assert [g["group_id"] for g in api_get(simulator, "/organizations/10/groups") if g["name"] == "Engineering"] == [
+        200
+    ]
+
+
+def test_duplicates_holding_more_are_not_deleted(simulator, run_playbook):
+    simulator.reset(group_seed(extra_groups=[{"id": 210, "name": "Engineering", "users": [4], "workspaces": [101]}]))
+    run, log = run_logged(simulator, run_playbook, group_playbook(organization=10, name="Engineering"))
+    task = run.task("under test")
+    assert task["status"] == "failed"
+    assert task["result"]["msg"].startswith("found 2 groups named 'Engineering' in organization 10 (ids 200, 210)")
+    assert writes_in(log) == []
+
+
+@pytest.mark.converge
+def test_a_group_named_with_digits_is_a_name(simulator, run_playbook):
+    """ "2026" and "201" (also the id of Contractors) are names for a group's own name."""
+    for name in ("2026", "201"):
+        cycle = converge_cycle(
+            simulator, run_playbook, group_playbook(organization=10, name=name, users=["bob@example.com"])
+        )
+        created = cycle["first"]["group"]
+        assert created["name"] == name and created["group_id"] not in (201, 2026)
+        assert [e["body"] for e in writes_in(cycle["first_log"])] == [{"name": name, "users": [3]}]
+    assert group_in_state(simulator, 201)["name"] == "Contractors"
+
+
+@pytest.mark.converge
+def test_a_group_reference_of_digits_is_the_group_of_that_name(simulator, run_playbook):
+    """A project group for group "2026" (a name; no group has id 2026) on project "4711" (a
+    name; no project has id 4711), and for group "201" (no group is named so: the id)."""
+    data = seed("groups")
+    acme = data["organizations"][0]
+    acme["groups"].append({"id": 230, "name": "2026", "users": [], "workspaces": [100]})
+    acme["workspaces"][0]["projects"].append({"id": 1010, "name": "4711"})
+    simulator.reset(data)
+    playbook = task_playbook(
+        "toggl_project_group", {"organization": 10, "workspace": 100, "project": "4711", "group": "2026"}
+    )
+    cycle = converge_cycle(simulator, run_playbook, playbook)
+    assert cycle["first"]["diff"]["after"] == {"workspace": 100, "project": 1010, "group": 230}
+    by_id = task_playbook(
+        "toggl_project_group", {"organization": 10, "workspace": 100, "project": "4711", "group": "201"}
+    )
+    cycle = converge_cycle(simulator, run_playbook, by_id)
+    assert cycle["first"]["diff"]["after"] == {"workspace": 100, "project": 1010, "group": 201}
+
+
+@pytest.mark.parametrize("check", [True, False])
+def test_a_plain_member_fails_naming_the_right_before_any_write(simulator, run_playbook, check):
+    run, log = run_logged(
+        simulator,
+        run_playbook,
+        group_playbook(organization=10, name="QA"),
+        check=check,
+        env={"TOGGL_API_TOKEN": "tok-member"},
+    )
+    task = run.task("under test")
+    assert task["status"] == "failed"
+    assert task["result"]["msg"] == (
+        "the token's user is not an admin of organization Acme (10) (needed to create, change or delete groups)"
+    )
+    assert writes_in(log) == []

@@ -23,10 +23,10 @@ import os
 import re
 from pathlib import Path
 
+import in_process
 import pytest
 import yaml
 from ansible.module_utils import basic
-from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 from helpers import seed
 from hypothesis import HealthCheck, given, settings
@@ -339,30 +339,9 @@ def example_strategy(name):
 # --- running a module in-process ---------------------------------------------------------------
 
 
-class Outcome:
-    def __init__(self, result=None, exit_code=None, error=None):
-        self.result = result
-        self.exit_code = exit_code
-        self.error = error
-
-
 def run_in_process(name, args):
-    """Run the module's main() with ``args``; returns its result dict or the exception it raised."""
-    recorded = []
-    original = basic.AnsibleModule._record_module_result
-    basic.AnsibleModule._record_module_result = lambda self, result: recorded.append(result)
-    ansible_warnings._global_warnings.clear()
-    ansible_warnings._global_deprecations.clear()
-    try:
-        with patch_module_args(args):
-            module_of(name).main()
-    except SystemExit as done:
-        return Outcome(recorded[-1] if recorded else None, done.code)
-    except Exception as error:  # noqa: BLE001 - any other exception is the bug this test looks for
-        return Outcome(error=error)
-    finally:
-        basic.AnsibleModule._record_module_result = original
-    return Outcome(recorded[-1] if recorded else None, None)
+    """Run the module's main() with ``args``: its result, exit code, or the exception it raised."""
+    return in_process.call_module(name, args)
 
 
 @pytest.fixture(scope="module")

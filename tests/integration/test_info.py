@@ -379,3 +379,27 @@ def test_check_mode_reads_the_same(simulator, run_playbook):
     members = by_email(results["workspace"]["workspace"]["users"])
     assert (members["dan@example.com"]["status"], members["gus@example.com"]["direct"]) == ("invited", False)
     assert [group["name"] for group in results["workspace"]["workspace"]["groups"]] == ["Engineering"]
+
+
+def test_a_plain_member_is_told_which_right_a_subset_needs(simulator, run_playbook):
+    """Bob is a plain member of Acme. Swagger: GET /organizations/{id}/users answers 403 to
+    non-admins; the task names the right instead of 'authentication failed'. What a member may
+    read (the organization's details) still works."""
+    run, log = run_logged(
+        simulator,
+        run_playbook,
+        playbook(
+            [
+                ("users", "toggl_organization_info", {"organization": 10, "gather_subset": ["users"]}),
+                ("details", "toggl_organization_info", {"organization": 10, "gather_subset": ["details"]}),
+            ],
+            ignore_errors=True,
+        ),
+        env={"TOGGL_API_TOKEN": "tok-bob"},
+    )
+    assert failure_message(run, "users") == (
+        "the token's user is not an admin of organization Acme (10) (needed to list the members of organization 10)"
+    )
+    details = result_of(run, "details")
+    assert details["organization"]["details"]["name"] == "Acme"
+    assert {entry["method"] for entry in log} == {"GET"}

@@ -9,6 +9,7 @@ def fresh_state(simulator):
     simulator.reset(seed())
 
 
+@pytest.mark.converge
 def test_create_organization(simulator, run_playbook):
     playbook = task_playbook("toggl_organization", {"name": "Globex", "workspace_name": "Globex HQ"})
     cycle = converge_cycle(simulator, run_playbook, playbook)
@@ -30,6 +31,7 @@ def test_create_organization(simulator, run_playbook):
     assert len([o for o in orgs if (o["name"] if isinstance(o, dict) else orgs[o]["name"]) == "Globex"]) == 1
 
 
+@pytest.mark.converge
 def test_rename_organization_by_id(simulator, run_playbook):
     playbook = task_playbook("toggl_organization", {"id": 10, "name": "Acme Inc."})
     cycle = converge_cycle(simulator, run_playbook, playbook)
@@ -41,6 +43,7 @@ def test_rename_organization_by_id(simulator, run_playbook):
     assert cycle["second"]["api_requests"] == {"GET": 1, "total": 1}
 
 
+@pytest.mark.converge
 def test_existing_organization_by_name_is_unchanged(simulator, run_playbook):
     converge_cycle(simulator, run_playbook, task_playbook("toggl_organization", {"name": "Acme"}), expect_changed=False)
 
@@ -90,3 +93,27 @@ def test_username_and_password_work_too(simulator, run_playbook):
         env={"TOGGL_API_TOKEN": "", "TOGGL_API_USERNAME": "owner@example.com", "TOGGL_API_PASSWORD": "owner-password"},
     )
     assert run.rc == 0 and result_of(run)["organization"]["id"] == 10
+
+
+def test_a_member_may_not_rename_the_organization_and_is_told_so(simulator, run_playbook):
+    for check in (True, False):
+        run, log = run_logged(
+            simulator,
+            run_playbook,
+            task_playbook("toggl_organization", {"id": 10, "name": "Acme Renamed"}),
+            check=check,
+            env={"TOGGL_API_TOKEN": "tok-member"},
+        )
+        assert assert_clean_failure(run) == (
+            "the token's user is not an admin of organization Acme (10) (needed to change the organization)"
+        )
+        assert writes_in(log) == []
+
+
+def test_rename_answered_ok_is_read_back(simulator, run_playbook):
+    """Swagger: PUT /organizations/{id} answers "OK": the organization is read until it shows."""
+    run, log = run_logged(simulator, run_playbook, task_playbook("toggl_organization", {"id": 10, "name": "Acme 2"}))
+    result = result_of(run)
+    assert result["changed"] is True and result["organization"]["name"] == "Acme 2"
+    after_put = [(e["method"], e["path"]) for e in log][[e["method"] for e in log].index("PUT") + 1 :]
+    assert after_put and set(after_put) == {("GET", "/api/v9/organizations/10")}

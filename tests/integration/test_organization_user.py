@@ -49,12 +49,23 @@ def calls(log):
     return [(entry["method"], entry["path"]) for entry in log]
 
 
+def squashed(log):
+    """``calls`` with repeated reads folded into one: re-reads after a write, until it shows
+    (engine.settle), depend on the simulator's read lag."""
+    folded = []
+    for call in calls(log):
+        if not (folded and call == folded[-1] and call[0] == "GET"):
+            folded.append(call)
+    return folded
+
+
 def members(simulator, org_id=10, **query):
     """The organization's users as the API lists them (every page)."""
     params = "&".join("%s=%s" % item for item in dict(query, per_page=200).items())
     return {m["email"]: m for m in api_get(simulator, "/organizations/%s/users?%s" % (org_id, params))}
 
 
+@pytest.mark.converge
 def test_invite_by_email_into_workspace_and_group_then_pending_counts_as_present(simulator, run_playbook):
     playbook = org_user_playbook(
         user="Frank@Example.COM",
@@ -71,12 +82,15 @@ def test_invite_by_email_into_workspace_and_group_then_pending_counts_as_present
         "groups": [301],
         "skip_email": True,
     }
-    # workspace and group names: /me/workspaces and the group list, each read once, before the write
-    assert calls(cycle["first_log"]) == [
+    # workspace and group names: /me/workspaces and the group list, each read once, before the
+    # write; the admin right from /me/organizations
+    assert squashed(cycle["first_log"]) == [
         ("GET", ORG + "/users"),
+        ("GET", "/api/v9/me/organizations"),
         ("GET", "/api/v9/me/workspaces"),
         ("GET", ORG + "/groups"),
         ("POST", ORG + "/invitations"),
+        ("GET", ORG + "/users"),  # the invitation confirmed (engine: confirm)
     ]
     invited = cycle["first"]["organization_user"]
     assert invited["user_id"] == 7 and invited["invitation_id"] > 2208 and invited["status"] == "invited"
@@ -127,17 +141,19 @@ def test_resend_invitation_re_sends_a_pending_one_only(simulator, run_playbook):
     assert sent == [3]
 
 
+@pytest.mark.converge
 def test_admin_labour_cost_and_deactivation_then_reactivation(simulator, run_playbook):
     playbook = org_user_playbook(
         user="BOB@example.com", admin=True, inactive=True, labour_cost=42.5, labour_cost_change_mode="override-all"
     )
     cycle = converge_cycle(simulator, run_playbook, playbook)
+    # Swagger: organization_admin in the org-user PUT; the labour cost is the labor cost in each of
+    # bob's workspaces (workspace_user.Payload, with its change mode), as the org-user payload has none
+    cost = {"labor_cost": 42.5, "labor_cost_change_mode": "override-all"}
     assert [(e["method"], e["path"], e["body"]) for e in writes_in(cycle["first_log"])] == [
-        (
-            "PUT",
-            ORG + "/users/1003",
-            {"admin": True, "inactive": True, "labour_cost": 42.5, "rate_change_mode": "override-all"},
-        )
+        ("PUT", ORG + "/users/1003", {"organization_admin": True, "inactive": True}),
+        ("PUT", "/api/v9/workspaces/100/workspace_users/2003", cost),
+        ("PUT", "/api/v9/workspaces/101/workspace_users/2103", cost),
     ]
     assert cycle["first"]["diff"]["before"] == {
         "email": "bob@example.com",
@@ -153,11 +169,11 @@ def test_admin_labour_cost_and_deactivation_then_reactivation(simulator, run_pla
         "inactive": True,
         "labour_cost": 42.5,
     }
-    # deactivation is planned: one GET /me for the token's user; labour_cost: the plan (org given by id)
-    assert calls(cycle["first_log"]) == [
+    # the admin right and the plan from /me/organizations; deactivation: one GET /me for the token's user
+    assert calls(cycle["first_log"])[:4] == [
         ("GET", ORG + "/users"),
+        ("GET", "/api/v9/me/organizations"),
         ("GET", "/api/v9/me"),
-        ("GET", ORG),
         ("PUT", ORG + "/users/1003"),
     ]
     assert calls(cycle["second_log"]) == [("GET", ORG + "/users")]
@@ -171,6 +187,7 @@ def test_admin_labour_cost_and_deactivation_then_reactivation(simulator, run_pla
     assert calls(reactivate["second_log"]) == [("GET", ORG + "/users")], "reactivating needs no /me"
 
 
+@pytest.mark.converge
 def test_absent_removes_from_the_organization(simulator, run_playbook):
     cycle = converge_cycle(simulator, run_playbook, org_user_playbook(user=3, state="absent"))
     assert [(e["method"], e["path"], e["body"]) for e in writes_in(cycle["first_log"])] == [
@@ -183,13 +200,19 @@ def test_absent_removes_from_the_organization(simulator, run_playbook):
     assert [u["email"] for u in labs] == ["carol@example.com", "owner@example.com"], "bob is gone from it"
 
 
+@pytest.mark.converge
 def test_bulk_onboarding_of_50_people_costs_two_requests_and_its_rerun_one(simulator, run_playbook):
     people = [{"user": "new%02d@example.com" % index} for index in range(50)]
     playbook = org_user_playbook(workspaces=[{"workspace": 100}], skip_email=True, users=people)
     cycle = converge_cycle_many(simulator, run_playbook, playbook)
-    assert calls(cycle["first_log"]) == [("GET", ORG + "/users"), ("POST", ORG + "/invitations")]
-    assert len(cycle["first_log"][1]["body"]["emails"]) == 50
-    assert cycle["first"]["api_requests"] == {"GET": 1, "POST": 1, "total": 2}
+    assert squashed(cycle["first_log"]) == [
+        ("GET", ORG + "/users"),
+        ("GET", "/api/v9/me/organizations"),
+        ("POST", ORG + "/invitations"),
+        ("GET", ORG + "/users"),  # confirmed: the rerun right after sees all 50
+    ]
+    assert len(cycle["first_log"][2]["body"]["emails"]) == 50
+    assert cycle["first"]["api_requests"]["POST"] == 1
     assert cycle["second"]["api_requests"] == {"GET": 1, "total": 1}
     assert [user["status"] for user in cycle["first"]["organization_users"]] == ["invited"] * 50
     assert [d["after"]["email"] for d in cycle["first"]["diff"]] == [p["user"] for p in people]
@@ -197,6 +220,7 @@ def test_bulk_onboarding_of_50_people_costs_two_requests_and_its_rerun_one(simul
     assert len(api_get(simulator, "/organizations/10/workspaces/100/workspace_users")) == 56
 
 
+@pytest.mark.converge
 def test_bulk_mixes_states_and_options_with_one_read_and_batched_writes(simulator, run_playbook):
     playbook = org_user_playbook(
         workspaces=[{"workspace": 101}],
@@ -219,10 +243,11 @@ def test_bulk_mixes_states_and_options_with_one_read_and_batched_writes(simulato
     ]
     assert writes[1][2]["emails"] == ["frank@example.com", "yann@example.com"] and writes[1][2]["groups"] == []
     assert writes[2][2]["emails"] == ["zoe@example.com"] and writes[2][2]["groups"] == [300]
-    assert writes[3][2] == {"admin": True}
-    # one member read, /me for the removals, one re-read for frank's admin flag
-    assert calls(cycle["first_log"]).count(("GET", ORG + "/users")) == 2
-    assert cycle["first"]["api_requests"] == {"GET": 3, "PATCH": 1, "POST": 2, "PUT": 1, "total": 7}
+    assert writes[3][2] == {"organization_admin": True}
+    # one member read, the admin right, /me for the removals, a re-read (until it lists frank) for his admin flag
+    assert squashed(cycle["first_log"]).count(("GET", ORG + "/users")) == 3  # and the confirmation
+    assert calls(cycle["first_log"]).count(("GET", "/api/v9/me/organizations")) == 1
+    assert cycle["first"]["api_requests"]["PUT"] == 1 and cycle["first"]["api_requests"]["POST"] == 2
     assert [d["after"].get("status") for d in cycle["first"]["diff"]] == [
         "invited",
         "invited",
@@ -231,7 +256,8 @@ def test_bulk_mixes_states_and_options_with_one_read_and_batched_writes(simulato
         None,
         "joined",
     ]
-    assert cycle["second"]["api_requests"] == {"GET": 1, "total": 1}
+    # the members, and the groups: "300" is digits only, a name if a group is named so, else an id
+    assert calls(cycle["second_log"]) == [("GET", ORG + "/users"), ("GET", ORG + "/groups")]
 
 
 def big_organization_seed(size):
@@ -250,12 +276,14 @@ def test_an_organization_of_1050_people_is_read_in_six_pages(simulator, run_play
     playbook = org_user_playbook(users=[{"user": "M1043@Example.com", "admin": True}, {"user": "m0000@example.com"}])
     run, log = run_logged(simulator, run_playbook, playbook, diff=True)
     assert run.rc == 0, run
-    pages = [entry["query"]["page"] for entry in log if entry["method"] == "GET"]
-    assert pages == ["1", "2", "3", "4", "5", "6"]
-    assert {entry["query"]["per_page"] for entry in log if entry["method"] == "GET"} == {"200"}
+    reads = [entry for entry in log if entry["method"] == "GET" and entry["path"] == ORG + "/users"]
+    # read, then confirmed after the write (every page again, repeated while the read lags)
+    pages = [entry["query"]["page"] for entry in reads]
+    assert len(pages) >= 12 and pages == ["1", "2", "3", "4", "5", "6"] * (len(pages) // 6)
+    assert {entry["query"]["per_page"] for entry in reads} == {"200"}
     result = result_of(run)
     assert [user["user_id"] for user in result["organization_users"]] == [11043, 10000]
-    assert [(e["method"], e["body"]) for e in writes_in(log)] == [("PUT", {"admin": True})]
+    assert [(e["method"], e["body"]) for e in writes_in(log)] == [("PUT", {"organization_admin": True})]
     assert result["diff"][0]["after"]["email"] == "m1043@example.com"
 
 
@@ -330,6 +358,7 @@ def test_failures_name_the_culprit_before_any_write(simulator, run_playbook):
     assert writes_in(log) == []
 
 
+@pytest.mark.converge
 def test_groups_of_a_member_are_set_exactly_in_the_same_request_as_inactive(simulator, run_playbook):
     # carol is in Engineering: deactivated and moved to Contractors (by name and id) in one PUT per person
     playbook = org_user_playbook(user="carol@example.com", inactive=True, groups=["Contractors"])
@@ -347,3 +376,144 @@ def test_groups_of_a_member_are_set_exactly_in_the_same_request_as_inactive(simu
     cycle = converge_cycle(simulator, run_playbook, org_user_playbook(user="carol@example.com", groups=[]))
     assert [(e["method"], e["body"]) for e in writes_in(cycle["first_log"])] == [("PUT", {"groups": []})]
     assert calls(cycle["second_log"]) == [("GET", ORG + "/users")]
+
+
+# -- issue 11: read lag, both profiles, lost answers, second writers, partial rights ---------------
+
+
+def people_with_second_admin():
+    """The people seed plus a second organization admin (tok-admin2), a plain member (tok-member)
+    and a third group."""
+    data = copy.deepcopy(seed("people"))
+    org = data["organizations"][0]
+    org["users"] += [{"id": 1090, "user_id": 90, "admin": True}, {"id": 1091, "user_id": 91}]
+    org["groups"].append({"id": 302, "name": "Ops", "users": [], "workspaces": []})
+    return data
+
+
+def on(control, run_playbook):
+    """run_playbook pointed at another simulator."""
+
+    def run(playbook, **kwargs):
+        env = dict(kwargs.pop("env", None) or {}, TOGGL_API_URL=control.api_url)
+        return run_playbook(playbook, env=env, **kwargs)
+
+    return run
+
+
+@pytest.mark.converge
+@pytest.mark.parametrize(
+    "options", [["--profile", "swagger", "--read-lag-ms", "1500"], ["--profile", "pages"]], ids=["lag1500", "pages"]
+)
+@pytest.mark.converge
+def test_invite_change_and_remove_converge(start_simulator, run_playbook, options):
+    control = start_simulator(seed("people"), options)
+    run = on(control, run_playbook)
+    invite = org_user_playbook(user="frank@example.com", workspaces=[{"workspace": 100}], skip_email=True, admin=True)
+    invited = converge_cycle(control, run, invite)
+    assert invited["first"]["diff"]["after"]["email"] == "frank@example.com"
+    assert invited["first"]["diff"]["after"]["admin"] is True
+    changed = converge_cycle(
+        control, run, org_user_playbook(user="bob@example.com", groups=["Contractors"], labour_cost=12.5)
+    )
+    assert changed["first"]["diff"]["before"]["groups"] == [] and changed["first"]["diff"]["after"]["groups"] == [301]
+    removed = converge_cycle(control, run, org_user_playbook(user="frank@example.com", state="absent"))
+    assert removed["first"]["diff"]["before"]["email"] == "frank@example.com"
+    people = members(control)
+    assert "frank@example.com" not in people
+    assert [g["group_id"] for g in people["bob@example.com"]["groups"]] == [301]
+    assert {ws["cost"] for ws in people["bob@example.com"]["workspaces"]} == {12.5}
+
+
+def test_an_invitation_whose_answer_was_lost_is_adopted_not_sent_twice(simulator, run_playbook):
+    simulator.faults([{"method": "POST", "path": "/organizations/10/invitations$", "status": "lost"}])
+    playbook = org_user_playbook(user="frank@example.com", workspaces=[{"workspace": 100}], skip_email=True)
+    run, log = run_logged(simulator, run_playbook, playbook)
+    assert run.rc == 0, run
+    assert calls(writes_in(log)) == [("POST", ORG + "/invitations")]
+    assert result_of(run)["organization_user"]["status"] == "invited"
+    assert [i["email"] for i in simulator.state()["invitations"]].count("frank@example.com") == 1
+    again, log = run_logged(simulator, run_playbook, playbook)
+    assert result_of(again)["changed"] is False and writes_in(log) == []
+
+
+def test_two_runs_inviting_one_newcomer_leave_one_invitation(simulator, run_playbook):
+    simulator.reset(people_with_second_admin())
+    # another run (as admin2) invites frank between this task's read and its invitation
+    simulator.faults(
+        [
+            {
+                "method": "POST",
+                "path": "/organizations/10/invitations$",
+                "status": "interleave",
+                "request": {
+                    "method": "POST",
+                    "path": "/api/v9/organizations/10/invitations",
+                    "body": {
+                        "emails": ["frank@example.com"],
+                        "workspaces": [{"workspace_id": 100}],
+                        "skip_email": True,
+                    },
+                    "token": "tok-admin2",
+                },
+            }
+        ]
+    )
+    playbook = org_user_playbook(user="frank@example.com", workspaces=[{"workspace": 100}], skip_email=True)
+    run, _log = run_logged(simulator, run_playbook, playbook)
+    assert run.rc == 0, run
+    assert [i["email"] for i in simulator.state()["invitations"]].count("frank@example.com") == 1
+    again, log = run_logged(simulator, run_playbook, playbook)
+    assert result_of(again)["changed"] is False and writes_in(log) == []
+
+
+def test_a_second_admin_writing_between_read_and_write_loses_nothing(start_simulator, run_playbook):
+    # Without read lag (see test_workspace_user's test of this name for why).
+    control = start_simulator(people_with_second_admin(), ["--read-lag-ms", "0"])
+    # before this task's re-read admin2 puts carol into Ops (302); right before its PUT admin2
+    # makes carol an organization admin and puts her into Acme Labs
+    control.faults(
+        [
+            {
+                "method": "GET",
+                "path": "/organizations/10/users$",
+                "status": "interleave",
+                "skip": 1,
+                "request": {
+                    "method": "PUT",
+                    "path": "/api/v9/organizations/10/users/1004",
+                    "body": {"groups": [300, 302]},
+                    "token": "tok-admin2",
+                },
+            },
+            {
+                "method": "PUT",
+                "path": "/organizations/10/users/1004$",
+                "status": "interleave",
+                "request": {
+                    "method": "PUT",
+                    "path": "/api/v9/organizations/10/users/1004",
+                    "body": {"organization_admin": True, "workspaces": [{"workspace_id": 100}, {"workspace_id": 101}]},
+                    "token": "tok-admin2",
+                },
+            },
+        ]
+    )
+    playbook = org_user_playbook(user="carol@example.com", groups=["Contractors"])  # out of Engineering (300)
+    run, log = run_logged(control, on(control, run_playbook), playbook)
+    assert run.rc == 0, run
+    assert [e["body"] for e in writes_in(log)] == [{"groups": [301, 302]}]
+    carol = members(control)["carol@example.com"]
+    assert sorted(g["group_id"] for g in carol["groups"]) == [301, 302]
+    assert carol["admin"] is True and sorted(ws["workspace_id"] for ws in carol["workspaces"]) == [100, 101]
+
+
+@pytest.mark.parametrize("check", [True, False])
+def test_a_plain_members_token_fails_naming_the_right_before_any_write(simulator, run_playbook, check):
+    simulator.reset(people_with_second_admin())
+    playbook = org_user_playbook(user="frank@example.com", workspaces=[{"workspace": 100}])
+    run, log = run_logged(simulator, run_playbook, playbook, check=check, env={"TOGGL_API_TOKEN": "tok-member"})
+    assert failure_of(run, "under test").startswith(
+        "the token's user is not an admin of organization Acme (10) (needed to list the members of organization 10)"
+    )
+    assert writes_in(log) == []

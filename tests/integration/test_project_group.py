@@ -21,6 +21,7 @@ def links_of(simulator, project_id):
     return api_get(simulator, "/workspaces/100/project_groups?project_ids=%s" % project_id)
 
 
+@pytest.mark.converge
 def test_attach_by_names(simulator, run_playbook):
     # "Web" is also part of "Website": the project is matched by its exact name
     playbook = task_playbook(
@@ -35,6 +36,7 @@ def test_attach_by_names(simulator, run_playbook):
         ("POST", API + "/workspaces/100/project_groups", {"group_id": 200, "project_id": 1001})
     ]
     link = cycle["first"]["project_group"]
+    assert link["id"] is not None, "Swagger: the POST answers a string; the link is read back for its id"
     assert links_of(simulator, 1001) == [link]
     # every name costs its read, once: organization, workspace, group, project, then the link
     assert [(e["path"], e["query"]) for e in cycle["second_log"]] == [
@@ -46,7 +48,9 @@ def test_attach_by_names(simulator, run_playbook):
     ]
 
 
-def test_detach_by_ids_costs_one_read(simulator, run_playbook):
+@pytest.mark.converge
+def test_detach_by_ids_costs_the_project_lookup_and_one_read(simulator, run_playbook):
+    """A project of digits may be a project's name ("4711"): one filtered read tells."""
     playbook = task_playbook(
         "toggl_project_group", {"workspace": 100, "project": 1000, "group": 201, "state": "absent"}
     )
@@ -56,8 +60,8 @@ def test_detach_by_ids_costs_one_read(simulator, run_playbook):
     assert [(e["method"], e["path"]) for e in writes_in(cycle["first_log"])] == [
         ("DELETE", API + "/workspaces/100/project_groups/5000")
     ]
-    assert cycle["first"]["api_requests"] == {"GET": 1, "DELETE": 1, "total": 2}
-    assert cycle["second"]["api_requests"] == {"GET": 1, "total": 1}
+    assert cycle["first"]["api_requests"] == {"GET": 2, "DELETE": 1, "total": 3}
+    assert cycle["second"]["api_requests"] == {"GET": 2, "total": 2}
     assert links_of(simulator, 1000) == []
 
 
@@ -67,7 +71,7 @@ def test_references_that_do_not_resolve_fail_naming_them(simulator, run_playbook
             "unknown project",
             {"organization": 10, "workspace": 100, "project": "Nope", "group": 200},
             "project 'Nope' not found in workspace 100",
-            1,
+            2,  # the group "200" may be a name: the group list, then the project
         ),
         (
             "ambiguous project",
@@ -103,7 +107,9 @@ def test_references_that_do_not_resolve_fail_naming_them(simulator, run_playbook
         result = run.task(name)["result"]
         if message is None:
             assert run.task(name)["status"] == "changed", result
-            assert result["api_requests"] == {"GET": reads, "POST": 1, "total": reads + 1}
+            # Swagger: the POST answers a string: the link is read back until it shows (pages: none)
+            assert result["api_requests"]["POST"] == 1
+            assert reads <= result["api_requests"]["GET"] <= reads + 3, result["api_requests"]
             continue
         assert run.task(name)["status"] == "failed", (name, result)
         assert result["msg"] == message

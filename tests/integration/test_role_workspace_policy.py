@@ -66,6 +66,7 @@ def playbook():
     return yaml.safe_dump([play], sort_keys=False)
 
 
+@pytest.mark.converge
 def test_policy_as_data_converges_and_check_mode_is_the_drift_audit(simulator, run_playbook):
     cycle = role_cycle(simulator, run_playbook, playbook(), POLICY, late_check=False)
 

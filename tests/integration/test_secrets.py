@@ -173,3 +173,152 @@ def test_no_secret_in_any_output(mode, simulator, run_playbook, tmp_path):
                 assert form not in text, "%s shows %s" % (where, secret)
         # Masked where Ansible would have shown them, not merely absent.
     assert re.search(r"VALUE_SPECIFIED_IN_NO_LOG_PARAMETER|\*{8}", outputs["task results"] + run.stdout)
+
+
+# -- secrets with whitespace around them (a YAML block scalar, a file read with lookup) -----------
+
+BROKEN_FOCUS_KEY = "toggl_sk_BROKENSECRET\n-4e1a"  # a newline inside: no header can carry it
+PADDED = {
+    "padded_token": "  %s\n" % TOKEN,
+    "padded_wrong_token": "%s\n" % WRONG_TOKEN,
+    "padded_focus_key": "%s\n" % FOCUS_KEY,
+    "padded_wrong_focus_key": "%s\n" % WRONG_FOCUS_KEY,
+    "padded_password": "%s\n" % PASSWORD,
+    "broken_focus_key": BROKEN_FOCUS_KEY,
+}
+
+
+def every_form(secret):
+    """The secret as given and stripped, escaped as a repr of text and of bytes and in JSON, and
+    base64 in the Basic headers that could carry it."""
+    found = set()
+    for text in dict.fromkeys((secret, secret.strip())):
+        found.update({text, repr(text)[1:-1], repr(text.encode())[2:-1], json.dumps(text)[1:-1]})
+        for pair in ("%s:api_token" % text, "%s:%s" % (EMAIL, text)):
+            found.add(base64.b64encode(pair.encode()).decode())
+    return found
+
+
+def padded_playbook():
+    """Secrets as task options from variables that keep their whitespace."""
+    org = {"organization": "10"}
+    info = dict(org, gather_subset=["focus_roles"])
+    entries = [
+        ("token with whitespace", "toggl_workspace_info", {"workspace": "100", "api_token": "{{ padded_token }}"}),
+        (
+            "wrong token with a newline",
+            "toggl_workspace_info",
+            {"workspace": "100", "api_token": "{{ padded_wrong_token }}"},
+        ),
+        (
+            "Focus key from a block scalar",
+            "toggl_organization_info",
+            dict(info, focus_api_key="{{ padded_focus_key }}"),
+        ),
+        (
+            "wrong Focus key from a block scalar",
+            "toggl_organization_info",
+            dict(info, focus_api_key="{{ padded_wrong_focus_key }}"),
+        ),
+        (
+            "Focus key with a newline inside",
+            "toggl_organization_info",
+            dict(info, focus_api_key="{{ broken_focus_key }}"),
+        ),
+    ]
+    tasks = [
+        {
+            "name": "the variables keep their whitespace",
+            "ansible.builtin.assert": {
+                "that": [
+                    "padded_focus_key | length == %d" % len(PADDED["padded_focus_key"]),
+                    "padded_token is match(' ')",
+                ],
+                "quiet": True,
+            },
+        }
+    ]
+    tasks += [
+        {
+            "name": name,
+            "trackops.toggl." + module: dict(args, api_token=args.get("api_token", "{{ padded_token }}")),
+            "ignore_errors": True,
+        }
+        for name, module, args in entries
+    ]
+    return yaml.safe_dump([{"name": "padded secrets", "hosts": "localhost", "gather_facts": False, "tasks": tasks}])
+
+
+# From the controller's environment exactly as set (env_fallback), newline and all. Not through a
+# task's `environment:` keyword: ansible-playbook -vvv prints that in its EXEC line (Ansible's
+# own output, before the module runs; the doc fragment says so).
+ENVIRONMENT_PLAYBOOK = yaml.safe_dump(
+    [
+        {
+            "name": "secrets from the environment",
+            "hosts": "localhost",
+            "gather_facts": False,
+            "tasks": [
+                {
+                    "name": "password and Focus key from the environment",
+                    "trackops.toggl.toggl_organization_info": {
+                        "organization": "10",
+                        "gather_subset": ["users", "focus_roles"],
+                    },
+                }
+            ],
+        }
+    ]
+)
+
+
+def test_secrets_with_whitespace_work_and_their_failures_show_none(simulator, run_playbook, tmp_path):
+    simulator.reset(secret_seed())
+    log_path = tmp_path / "ansible.log"
+    try:
+        simulator.clear_requests()
+        env = {"TOGGL_API_TOKEN": None, "ANSIBLE_LOG_PATH": log_path, "ANSIBLE_PIPELINING": "1"}
+        run = run_playbook(padded_playbook(), PADDED, diff=True, verbosity=4, env=env)
+        from_env = dict(
+            env,
+            TOGGL_API_USERNAME=EMAIL + "\n",
+            TOGGL_API_PASSWORD=PADDED["padded_password"],
+            TOGGL_FOCUS_API_KEY=PADDED["padded_focus_key"],
+        )
+        env_run = run_playbook(ENVIRONMENT_PLAYBOOK, diff=True, verbosity=4, env=from_env)
+        requests = simulator.requests()
+    finally:
+        simulator.reset()
+
+    assert env_run.rc == 0 and env_run.tasks[0]["status"] == "ok", env_run.tasks[0]["result"].get("msg")
+    status = {task["task"]: task["status"] for task in run.tasks}
+    messages = {task["task"]: task["result"].get("msg") for task in run.tasks}
+    assert status == {
+        "the variables keep their whitespace": "ok",
+        "token with whitespace": "ok",
+        "wrong token with a newline": "failed",
+        "Focus key from a block scalar": "ok",
+        "wrong Focus key from a block scalar": "failed",
+        "Focus key with a newline inside": "failed",
+    }, messages
+    assert messages["wrong token with a newline"].startswith("authentication failed: check api_token")
+    assert messages["wrong Focus key from a block scalar"].startswith("authentication failed: check focus_api_key")
+    broken = messages["Focus key with a newline inside"]
+    assert broken.startswith("GET /organizations/10/roles failed: cannot send the credentials ("), broken
+    assert broken.endswith("check focus_api_key (env TOGGL_FOCUS_API_KEY)"), broken
+    # The API saw the keys without their whitespace.
+    presented = {entry["token"] for entry in requests}
+    assert {TOKEN, WRONG_TOKEN, FOCUS_KEY, WRONG_FOCUS_KEY, EMAIL} <= presented, presented
+
+    outputs = {
+        "stdout": run.stdout + env_run.stdout,
+        "stderr": run.stderr + env_run.stderr,
+        "task results": json.dumps([run.document, env_run.document]),
+        "log file": log_path.read_text(encoding="utf-8"),
+    }
+    assert '"invocation"' in outputs["log file"]  # -vvvv results really logged
+    for where, text in outputs.items():
+        for secret in list(PADDED.values()) + [BROKEN_FOCUS_KEY]:
+            for form in every_form(secret):
+                assert form not in text, "%s shows %r" % (where, form)
+        assert "SECRET" not in text, where

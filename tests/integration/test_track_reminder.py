@@ -14,6 +14,7 @@ from helpers import (
     converge_cycle_many,
     failure_of,
     requests_of,
+    result_of,
     run_logged,
     seed,
     task_playbook,
@@ -85,23 +86,20 @@ def test_update_in_place_found_by_recipient_ids_in_any_order(simulator, run_play
         "slack_reminder_enabled": False,
     }
     assert cycle["first"]["diff"]["after"]["threshold"] == 6
-    # PUT carries the whole reminder, since the reference does not say whether it merges.
+    # The Swagger's reminders.Payload lets every key be omitted: the PUT carries only the two
+    # changed keys, so a recipient or flag another admin changed meanwhile is not reset.
     assert [(e["method"], e["path"], e["body"]) for e in writes_in(cycle["first_log"])] == [
         (
             "PUT",
             "/api/v9/workspaces/100/track_reminders/600",
-            {
-                "user_ids": [2, 3],
-                "group_ids": [],
-                "frequency": 1,
-                "threshold": 6,
-                "email_reminder_enabled": True,
-                "slack_reminder_enabled": True,
-            },
+            {"threshold": 6, "slack_reminder_enabled": True},
         )
     ]
     assert requests_of(cycle["second_log"]) == [("GET", "/workspaces/100/track_reminders", None)]
-    assert reminders(simulator)[600]["threshold"] == 6 and len(reminders(simulator)) == 3
+    updated = reminders(simulator)[600]
+    assert (updated["threshold"], updated["slack_reminder_enabled"]) == (6, True)
+    assert (updated["user_ids"], updated["frequency"], updated["email_reminder_enabled"]) == ([2, 3], 1, True)
+    assert len(reminders(simulator)) == 3
 
 
 def test_reminders_list_form(simulator, run_playbook):
@@ -169,7 +167,8 @@ def test_refusals(simulator, run_playbook):
     run, log = run_logged(simulator, run_playbook, cases_playbook("toggl_track_reminder", cases))
     messages = {name: failure_of(run, name) for name in cases}
     assert messages["ambiguous recipients"] == (
-        "expected 1 track reminder for users [] and groups [501], found 2 (reminder_id 601, 602): give reminder_id"
+        "expected 1 track reminder for users [] and groups [501], found 2 that differ (reminder_id 601, 602): "
+        "give reminder_id"
     )
     assert messages["frequency 3"] == "value of frequency must be one of: 1, 7, got: 3"
     assert messages["threshold 0"] == "threshold: must be greater than 0 hours, got 0"
@@ -188,13 +187,57 @@ def test_refusals(simulator, run_playbook):
     assert messages["user id outside the workspace"] == (
         "Toggl API error, HTTP 400 from POST /workspaces/100/track_reminders: User 5 is not a member of the workspace"
     )
+    # Refused before the write, from the workspace's admin flag (bob is a plain member).
     assert messages["not a workspace admin"] == (
-        "authentication failed: check api_token (env TOGGL_API_TOKEN), or give its user access to this "
-        "(HTTP 403 from POST /workspaces/100/track_reminders: User does not have access to this resource.)"
+        "the token's user is not an admin of workspace Acme HQ (100) "
+        "(needed to create, change or delete track reminders)"
     )
+    # The Swagger documents 403 (not 404) for a workspace the token cannot reach, existing or not.
     assert messages["unknown workspace"] == (
-        "track reminders of workspace 4242 not found (HTTP 404 from GET /workspaces/4242/track_reminders: "
-        "Workspace not found)"
+        "Toggl refused GET /workspaces/4242/track_reminders: the token's user may not do this "
+        "(HTTP 403: User does not have access to this resource.)"
     )
-    assert [(e["method"], e["status"]) for e in writes_in(log)] == [("POST", 400), ("POST", 403)]
+    assert [(e["method"], e["status"]) for e in writes_in(log)] == [("POST", 400)]
     assert reminders(simulator) == before
+
+
+# -- issue 11: copies left by concurrent creates, lost answers --------------------------------
+
+
+def with_copy_of_600():
+    """The policy seed plus reminder 603, a copy of 600 (as two runs creating it at once leave)."""
+    state = seed("policy")
+    reminders_of_hq = state["organizations"][0]["workspaces"][0]["reminders"]
+    reminders_of_hq.append(dict(reminders_of_hq[0], id=603))
+    return state
+
+
+@pytest.mark.converge
+def test_a_copy_is_deleted_and_the_lowest_id_kept(simulator, run_playbook):
+    simulator.reset(with_copy_of_600())
+    args = dict(workspace=100, users=[2, 3], frequency=1, threshold=8)
+    cycle = converge_cycle(simulator, run_playbook, task_playbook("toggl_track_reminder", args))
+    assert cycle["check"]["removed_duplicates"] == [603]
+    assert cycle["first"]["removed_duplicates"] == [603] and cycle["second"]["removed_duplicates"] == []
+    assert cycle["first"]["track_reminder"]["reminder_id"] == 600
+    assert cycle["first"]["diff"]["before"]["duplicates"] == [603]
+    assert cycle["first"]["diff"]["after"]["duplicates"] == []
+    assert [(e["method"], e["path"]) for e in writes_in(cycle["first_log"])] == [
+        ("DELETE", "/api/v9/workspaces/100/track_reminders/603")
+    ]
+    assert sorted(reminders(simulator)) == [600, 601, 602]
+
+
+def test_a_create_whose_answer_was_lost_leaves_one_reminder(simulator, run_playbook):
+    """The POST is applied, then the connection drops: the task re-reads and adopts the reminder
+    it made instead of posting again; the rerun writes nothing."""
+    simulator.faults([{"method": "POST", "path": "/workspaces/100/track_reminders$", "status": "lost"}])
+    playbook = task_playbook("toggl_track_reminder", dict(workspace=100, users=[4], frequency=1, threshold=2))
+    run, log = run_logged(simulator, run_playbook, playbook)
+    assert run.rc == 0, run.stdout
+    assert [(e["method"], e["status"]) for e in writes_in(log)] == [("POST", "lost")]
+    made = [r for r in reminders(simulator).values() if r["user_ids"] == [4]]
+    assert len(made) == 1 and result_of(run)["track_reminder"]["reminder_id"] == made[0]["reminder_id"]
+    assert result_of(run)["changed"] is True
+    rerun, rerun_log = run_logged(simulator, run_playbook, playbook)
+    assert result_of(rerun)["changed"] is False and writes_in(rerun_log) == []

@@ -30,6 +30,7 @@ def workspace_in_state(simulator, ws_id):
     return api_get(simulator, "/workspaces/%s" % ws_id)
 
 
+@pytest.mark.converge
 def test_create_workspace_with_every_setting(simulator, run_playbook):
     playbook = task_playbook(
         "toggl_workspace", dict(organization="Acme", name="Delivery", **SETTINGS, **RATE_CHANGE_MODE)
@@ -48,6 +49,7 @@ def test_create_workspace_with_every_setting(simulator, run_playbook):
     assert [e["path"] for e in cycle["second_log"]] == ["/api/v9/me/organizations", "/api/v9/me/workspaces"]
 
 
+@pytest.mark.converge
 @pytest.mark.parametrize("setting, value", sorted(SETTINGS.items()))
 def test_each_setting_updates_alone(simulator, run_playbook, setting, value):
     playbook = task_playbook("toggl_workspace", {"organization": 10, "name": "Acme HQ", setting: value})
@@ -61,6 +63,7 @@ def test_each_setting_updates_alone(simulator, run_playbook, setting, value):
     assert cycle["second"]["api_requests"] == {"GET": 1, "total": 1}
 
 
+@pytest.mark.converge
 def test_rate_change_mode_is_sent_with_a_rate_change_only(simulator, run_playbook):
     args = {"id": 100, "default_hourly_rate": 80, "rate_change_mode": "override-all"}
     cycle = converge_cycle(simulator, run_playbook, task_playbook("toggl_workspace", args))
@@ -70,6 +73,7 @@ def test_rate_change_mode_is_sent_with_a_rate_change_only(simulator, run_playboo
     assert "rate_change_mode" not in cycle["first"]["diff"]["after"]
 
 
+@pytest.mark.converge
 def test_rename_by_id(simulator, run_playbook):
     cycle = converge_cycle(
         simulator, run_playbook, task_playbook("toggl_workspace", {"id": 100, "name": "Head Office"})
@@ -79,6 +83,7 @@ def test_rename_by_id(simulator, run_playbook):
     assert [e["path"] for e in cycle["second_log"]] == ["/api/v9/workspaces/100"]
 
 
+@pytest.mark.converge
 def test_unset_settings_are_left_alone(simulator, run_playbook):
     converge_cycle(
         simulator,
@@ -184,3 +189,66 @@ def test_module_defaults_group_sets_shared_options(simulator, run_playbook):
 """
     run, _log = run_logged(simulator, run_playbook, playbook, env={"TOGGL_API_TOKEN": "wrong"})
     assert run.rc == 0 and result_of(run)["changed"] is True
+
+
+# -- issue 11: partial rights, names of digits, lost answers -------------------------------------
+
+MEMBER = {"TOGGL_API_TOKEN": "tok-member"}  # Mel, a plain member of Acme and user of Acme HQ
+NOT_ADMIN = "the token's user is not an admin of organization Acme (10) (needed to create or change workspaces)"
+
+
+@pytest.mark.parametrize("check", [True, False])
+def test_a_workspace_the_member_cannot_see_is_no_predicted_create(simulator, run_playbook, check):
+    """'Secret' exists, but Mel is not in it: without the admin right the task fails naming the
+    right, in check mode too (no false "would create"), and writes nothing."""
+    run_playbook(task_playbook("toggl_workspace", {"organization": 10, "name": "Secret"}))
+    run, log = run_logged(
+        simulator,
+        run_playbook,
+        task_playbook("toggl_workspace", {"organization": "Acme", "name": "Secret"}),
+        check=check,
+        env=MEMBER,
+    )
+    assert assert_clean_failure(run) == NOT_ADMIN
+    assert writes_in(log) == []
+
+
+def test_a_member_may_not_change_a_workspace_and_is_told_so(simulator, run_playbook):
+    run, log = run_logged(
+        simulator,
+        run_playbook,
+        task_playbook("toggl_workspace", {"id": 100, "name": "Acme HQ", "rounding_minutes": 30}),
+        env=MEMBER,
+    )
+    assert assert_clean_failure(run) == NOT_ADMIN
+    assert writes_in(log) == []
+    # what needs no write needs no right
+    run, log = run_logged(
+        simulator, run_playbook, task_playbook("toggl_workspace", {"id": 100, "name": "Acme HQ"}), env=MEMBER
+    )
+    assert result_of(run)["changed"] is False and writes_in(log) == []
+
+
+@pytest.mark.converge
+def test_a_workspace_named_with_digits_is_a_name(simulator, run_playbook):
+    """Workspace Acme HQ's id is 100: as a workspace's name, "100" is a name."""
+    # Every setting given: check mode predicts only what is given (a create with a name alone predicts
+    # the settings as null, which the real create answers with values).
+    playbook = task_playbook("toggl_workspace", dict(SETTINGS, organization=10, name="100"))
+    cycle = converge_cycle(simulator, run_playbook, playbook)
+    created = cycle["first"]["workspace"]
+    assert created["name"] == "100" and created["id"] != 100
+    assert workspace_in_state(simulator, 100)["name"] == "Acme HQ"
+
+
+def test_a_create_whose_answer_was_lost_is_adopted(simulator, run_playbook):
+    simulator.faults([{"method": "POST", "path": "/organizations/10/workspaces$", "status": "lost"}])
+    playbook = task_playbook("toggl_workspace", {"organization": 10, "name": "Lab", "reports_collapse": False})
+    run, log = run_logged(simulator, run_playbook, playbook)
+    assert run.rc == 0, run
+    assert result_of(run)["changed"] is True and result_of(run)["workspace"]["name"] == "Lab"
+    assert [(e["method"], e["status"]) for e in writes_in(log)] == [("POST", "lost")]
+    names = [ws["name"] for ws in api_get(simulator, "/me/workspaces")]
+    assert names.count("Lab") == 1
+    rerun, rerun_log = run_logged(simulator, run_playbook, playbook)
+    assert result_of(rerun)["changed"] is False and writes_in(rerun_log) == []

@@ -312,8 +312,9 @@ def test_a_delete_whose_answer_was_lost_is_a_success(simulator, run_playbook):
     run, log = run_logged(simulator, run_playbook, playbook)
     assert run.rc == 0, run.stdout
     assert result_of(run)["changed"] is True and result_of(run)["alert"] is None
-    statuses = [(e["method"], e["status"]) for e in writes_in(log)]
-    assert statuses[0] == ("DELETE", "lost") and all(method == "DELETE" for method, _ in statuses)
+    writes = writes_in(log)
+    assert (writes[0]["method"], writes[0]["status"]) == ("DELETE", "lost")
+    assert all(entry["method"] == "DELETE" for entry in writes)
     assert 700 not in alerts(simulator)
     rerun, rerun_log = run_logged(simulator, run_playbook, playbook)
     assert result_of(rerun)["changed"] is False and writes_in(rerun_log) == []

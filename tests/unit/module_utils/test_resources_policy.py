@@ -5,6 +5,7 @@ local validation (nothing sent), request bodies, and the Resolver methods they a
 """
 
 import functools
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -52,8 +53,10 @@ WS_USERS = [
 GROUPS = [{"group_id": 500, "name": "Engineering"}, {"group_id": 501, "name": "Contractors"}]
 
 
-# What every write needs first: the token's user is an admin of organization 10 (require_admin).
+# What every write needs first: the token's user is an admin of workspace 100
+# (require_workspace_admin: the workspace's own admin flag, Swagger models.Workspace.admin).
 ADMIN_OF_10 = {"/me/organizations": [{"id": 10, "name": "Acme", "admin": True}]}
+WORKSPACE_100 = {"id": 100, "organization_id": 10, "name": "Acme HQ", "admin": True}
 SERVER_NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
@@ -61,7 +64,7 @@ class FakeClient:
     """Answers GETs from a dict keyed by path, records every call, echoes writes."""
 
     def __init__(self, answers=None, post_answer=None, now=SERVER_NOW):
-        self.answers = dict(ADMIN_OF_10, **{"/workspaces/100": {"id": 100, "organization_id": 10}})
+        self.answers = dict(ADMIN_OF_10, **{"/workspaces/100": dict(WORKSPACE_100)})
         self.answers.update(answers or {})
         self.calls = []
         self.rights_reads = 0
@@ -72,8 +75,10 @@ class FakeClient:
         return self.now
 
     def get(self, path, params=None, what=None, service="track"):
-        if path == "/me/organizations":
-            # The engine's rights check (require_admin), kept apart from the description's reads.
+        if path == "/me/organizations" or re.fullmatch(r"/workspaces/\d+", path):
+            # What the engine's rights check reads (require_admin, require_workspace_admin; the
+            # workspace read is memoised and shared with the lookup of its organization), kept
+            # apart from the description's own reads.
             self.rights_reads += 1
         else:
             self.calls.append(("GET", path, params))
@@ -195,7 +200,7 @@ def test_rate_of_a_user_id_reads_workspace_users_only_when_it_must_write():
 def test_workspace_user_level_id_is_the_workspace_user_id_read_by_user_id():
     client = FakeClient(
         {
-            "/workspaces/100": {"id": 100, "organization_id": 10},
+            "/workspaces/100": dict(WORKSPACE_100),
             "/organizations/10/workspaces/100/workspace_users": WS_USERS,
             "/workspaces/100/rates/user/4": [],
         }
@@ -213,8 +218,8 @@ def test_workspace_user_level_id_is_the_workspace_user_id_read_by_user_id():
             "mode": "override-current",
         },
     )
-    # Without organization the workspace is read once for its organization_id.
-    assert client.paths()[0] == "/workspaces/100"
+    # Without organization the workspace is read once, for its organization_id and its admin flag.
+    assert client.rights_reads == 1
     with pytest.raises(TogglReferenceError, match="workspace user 999 not found in workspace 100"):
         make_rate(client, level="workspace_user", level_id=999).find()
 
@@ -236,9 +241,8 @@ def test_rate_levels_with_ids_cost_one_read(level, target, read, write_id):
     Reconciler().ensure(rate)
     assert client.calls == [
         ("GET", read, {"type": "billable_rates"}),
-        # The write needs the organization's admin right: the workspace's organization, then
-        # /me/organizations (counted apart, see FakeClient.rights_reads).
-        ("GET", "/workspaces/100", None),
+        # The write needs the workspace's admin right: GET /workspaces/100 (counted apart, see
+        # FakeClient.rights_reads).
         (
             "POST",
             "/workspaces/100/rates",
@@ -487,16 +491,19 @@ def test_rate_period_started_within_the_dates_second_is_in_effect():
     assert not Reconciler().ensure(make_rate(client, organization="10", amount=20)).changed
 
 
-def test_rate_needs_the_organizations_admin_right_before_any_write_also_in_check_mode():
+def test_rate_needs_the_workspaces_admin_right_before_any_write_also_in_check_mode():
+    not_admin = dict(WORKSPACE_100, admin=False)
     for check_mode in (True, False):
-        client = FakeClient({"/workspaces/100/rates/workspace/100": [period(10, "2020-01-01T00:00:00Z")]})
-        client.answers["/me/organizations"] = [{"id": 10, "name": "Acme", "admin": False}]
+        client = FakeClient(
+            {"/workspaces/100/rates/workspace/100": [period(10, "2020-01-01T00:00:00Z")], "/workspaces/100": not_admin}
+        )
         with pytest.raises(TogglAccessError) as caught:
             Reconciler(check_mode=check_mode).ensure(make_rate(client, organization="10", amount=12.5))
-        assert str(caught.value) == "the token's user is not an admin of organization Acme (10) (needed to set rates)"
+        assert str(caught.value) == "the token's user is not an admin of workspace Acme HQ (100) (needed to set rates)"
         assert client.paths("POST") == []
-    converged = FakeClient({"/workspaces/100/rates/workspace/100": [period(12.5, "2020-01-01T00:00:00Z")]})
-    converged.answers["/me/organizations"] = [{"id": 10, "name": "Acme", "admin": False}]
+    converged = FakeClient(
+        {"/workspaces/100/rates/workspace/100": [period(12.5, "2020-01-01T00:00:00Z")], "/workspaces/100": not_admin}
+    )
     assert not Reconciler().ensure(make_rate(converged, organization="10", amount=12.5)).changed
     assert converged.rights_reads == 0, "a run that writes nothing needs no right"
 
@@ -691,13 +698,14 @@ def test_reminder_group_named_with_digits_only_is_a_name_when_such_a_group_exist
     assert Reconciler(check_mode=True).ensure(by_id).obj["group_ids"] == [500, 501]
 
 
-def test_reminder_writes_need_the_organizations_admin_right():
+def test_reminder_writes_need_the_workspaces_admin_right():
     client = FakeClient(reminder_answers())
-    client.answers["/me/organizations"] = []
+    client.answers["/workspaces/100"] = dict(WORKSPACE_100, admin=False)
     with pytest.raises(TogglAccessError) as caught:
         Reconciler().ensure(make_reminder(client, reminder_id=600, threshold=2))
     assert str(caught.value) == (
-        "the token's user is not a member of organization 10 (needed to create, change or delete track reminders)"
+        "the token's user is not an admin of workspace Acme HQ (100)"
+        " (needed to create, change or delete track reminders)"
     )
     assert client.paths("PUT") == []
 
@@ -907,13 +915,13 @@ def test_alert_delete_refused_while_the_alert_is_still_listed_is_the_refusal():
     assert client.paths().count("/workspaces/100/alerts") == 7, "one read, then 6 re-reads to confirm"
 
 
-def test_alert_writes_need_the_organizations_admin_right_in_check_mode_too():
+def test_alert_writes_need_the_workspaces_admin_right_in_check_mode_too():
     client = FakeClient(alert_answers())
-    client.answers["/me/organizations"] = [{"id": 10, "name": "Acme", "admin": False}]
+    client.answers["/workspaces/100"] = dict(WORKSPACE_100, admin=False)
     with pytest.raises(TogglAccessError) as caught:
         Reconciler(check_mode=True).ensure(copy_alert(client, thresholds=[5]))
     assert str(caught.value) == (
-        "the token's user is not an admin of organization Acme (10) (needed to create, change or delete alerts)"
+        "the token's user is not an admin of workspace Acme HQ (100) (needed to create, change or delete alerts)"
     )
 
 
@@ -1077,7 +1085,7 @@ def test_organization_of_workspace_costs_nothing_when_given_and_one_read_otherwi
     assert client.calls == []
     assert resolver.organization_of_workspace(100) == 10
     assert resolver.organization_of_workspace("100") == 10
-    assert client.paths() == ["/workspaces/100"]
+    assert client.rights_reads == 1, "one GET /workspaces/100 (FakeClient counts it with the rights reads)"
 
 
 def test_memo_loads_once():

@@ -3,19 +3,21 @@ running out mid-role.
 
 The onboarding phase is playbooks/onboard.yml (role trackops.toggl.onboarding) with newcomers in
 the benchmark's shape: invited, in two workspaces with a role, a billable rate, in groups. Its
-write positions are not written down here: a fault-free probe run at collection time lists them
-(method, path, and how many earlier requests had the same method and path: the simulator fault
-rule's ``skip``), so the matrix follows the role when it sends fewer or other requests.
+write positions are not written down here: a fault-free probe run (once per test process, when
+the first test needs it; collecting the tests runs no playbook) lists them (method, path, and how
+many earlier requests had the same method and path: the simulator fault rule's ``skip``), so the
+matrix follows the role when it sends fewer or other requests.
 
-Each (write position, fault) case resets the simulator, makes that one request fail once, and
-runs the playbook. What must happen follows from the client's retry policy (documented under
-max_retries): a 429 is retried for every method; a 5xx, a connection reset or a timeout only
-for GET/PUT/DELETE, since a POST or PATCH may already have been applied. A run that recovers
-must reach the fault-free end state with every write applied exactly once. A run that fails
-must fail cleanly, naming the request, without resending it; a rerun then succeeds, and between
-them every write is applied exactly once and the end state is the fault-free one. After a reset
-or a timeout the request may have been applied although its answer was lost: those cases apply
-it behind the run's back before the rerun, which must then not send it again.
+One test per (scenario, fault kind) goes through every write position: for each it resets the
+simulator, makes that one request fail once, and runs the playbook. What must happen follows
+from the client's retry policy (documented under max_retries): a 429 is retried for every
+method; a 5xx, a connection reset or a timeout only for GET/PUT/DELETE, since a POST or PATCH
+may already have been applied. A run that recovers must reach the fault-free end state with
+every write applied exactly once. A run that fails must fail cleanly, naming the request,
+without resending it; a rerun then succeeds, and between them every write is applied exactly
+once and the end state is the fault-free one. After a reset or a timeout the request may have
+been applied although its answer was lost: those cases apply it behind the run's back before the
+rerun, which must then not send it again.
 
 End states are compared as a normalized view of the simulator's state (ids, timestamps and
 tokens replaced by names and emails), which shows duplicates (lists, not sets) and losses. The
@@ -232,8 +234,7 @@ _REFERENCE = {}
 
 
 def probe_reference(scenario="onboarding"):
-    """Run the scenario once, fault-free, on a simulator of its own (once per process, at
-    collection, because the test ids are the write positions it finds)."""
+    """Run the scenario once, fault-free, on a simulator of its own (once per process)."""
     if scenario in _REFERENCE:
         return _REFERENCE[scenario]
     with tempfile.TemporaryDirectory(prefix="faults-probe-") as directory:
@@ -321,15 +322,10 @@ def write_positions(log, scenario="onboarding"):
     return positions
 
 
-def pytest_generate_tests(metafunc):
-    if "fault_case" in metafunc.fixturenames:
-        cases = [
-            (position, fault)
-            for scenario in SCENARIOS
-            for position in probe_reference(scenario)["positions"]
-            for fault in SCENARIOS[scenario]["faults"]
-        ]
-        metafunc.parametrize("fault_case", cases, ids=["%s-%s" % (position["id"], fault) for position, fault in cases])
+# One test per (scenario, fault kind): collecting the tests runs no playbook. Each test probes
+# the fault-free run once (per process) and then injects its fault at every write position the
+# probe found, one fresh simulator state per position; a failure names the position.
+FAULT_CASES = [(scenario, fault) for scenario in SCENARIOS for fault in SCENARIOS[scenario]["faults"]]
 
 
 @pytest.fixture
@@ -377,8 +373,18 @@ def test_reference_run_converges(sim, run_playbook, scenario_name):
     assert_reference_state(sim, reference)
 
 
-def test_fault_at_write(sim, run_playbook, fault_case):
-    write_position, fault = fault_case
+@pytest.mark.parametrize("scenario_name, fault", FAULT_CASES, ids=["%s-%s" % case for case in FAULT_CASES])
+def test_fault_at_every_write(sim, run_playbook, scenario_name, fault):
+    positions = probe_reference(scenario_name)["positions"]
+    assert positions, "the fault-free %s run wrote nothing" % scenario_name
+    for write_position in positions:
+        try:
+            assert_fault_at_write(sim, run_playbook, write_position, fault)
+        except AssertionError as failure:
+            raise AssertionError("%s at %s: %s" % (fault, write_position["id"], failure)) from None
+
+
+def assert_fault_at_write(sim, run_playbook, write_position, fault):
     scenario = SCENARIOS[write_position["scenario"]]
     reference = probe_reference(write_position["scenario"])
     method, path = write_position["method"], write_position["path"]

@@ -11,7 +11,11 @@ check mode), predicts the result in check mode, builds the before/after diff, an
 
 import time
 
-from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglError, TogglStateError
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
+    TogglError,
+    TogglStateError,
+    TogglValidationError,
+)
 
 # Pauses between re-reads after a write whose answer is not the object: the live API may
 # list an object only seconds after writing it (eventual consistency); about 6 s in all.
@@ -106,6 +110,7 @@ class Reconciler:
         decisions and returning the API objects in order, or None for each).
         """
         decisions = [self.decide(resource, state) for resource in resources]
+        refuse_two_entries_for_one_object(decisions)
         self.vet(decisions)
         if self.check_mode or not decisions:
             return [self._predicted(decision) for decision in decisions]
@@ -237,6 +242,25 @@ class Reconciler:
         return Outcome(
             changed, scrub(obj), decision.before, after, resource.label(obj), "updated" if changed else "unchanged"
         )
+
+
+def refuse_two_entries_for_one_object(decisions):
+    """Two entries of one task that find the same object would contradict each other (or, if
+    alike, say it twice): refused before any write. Entries are compared by the object they
+    found, not by how they named it, so one person given once by id and once by email is caught.
+    (A module's local check catches the same reference twice before any request.)"""
+    seen = {}
+    for number, decision in enumerate(decisions, start=1):
+        resource, current = decision.resource, decision.current
+        ident = (current or {}).get(resource.id_key) if isinstance(current, dict) else None
+        if ident is None:
+            continue
+        if ident in seen:
+            raise TogglValidationError(
+                resource.entries_option or resource.kind + "s",
+                "entries %d and %d both name %s: list each once" % (seen[ident], number, resource.label(current)),
+            )
+        seen[ident] = number
 
 
 def require_rights(decision):

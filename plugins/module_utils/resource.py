@@ -70,6 +70,11 @@ class Resource:
     # Whose admin right: "organization" (admin_organization_id) or "workspace" (the
     # description's workspace_id), for objects Toggl lets workspace admins manage.
     admin_scope = "organization"
+    # The key of the API object's own id: the engine refuses two entries of one task that find
+    # the same object (Reconciler.ensure_all), whatever each entry called it (an id, an email).
+    id_key = "id"
+    # The option of a module's bulk list of these objects, named in that refusal.
+    entries_option = None
 
     def __init__(self, params, client, resolver):
         self.params = params

@@ -66,7 +66,9 @@ options:
     description:
       - Bulk form, instead of O(user). Each entry names one person in C(user) and may set any per-person option;
         an option set at the top level is the default for every entry.
-      - A person may appear only once.
+      - A person may appear only once, however the entries name them. The same email twice fails before any
+        request, and one person given once by email and once by user id fails once the member list is read,
+        before any write (in check mode too).
     type: list
     elements: dict
     suboptions:

@@ -329,6 +329,10 @@ def test_failures_name_the_culprit_before_any_write(simulator, run_playbook):
             "no workspace": {"organization": 10, "user": "new@example.com"},
             "bad email": {"organization": 10, "user": "new at example.com"},
             "twice": {"organization": 10, "users": [{"user": "a@b.io"}, {"user": "A@B.io"}]},
+            "by email and by id": {
+                "organization": 10,
+                "users": [{"user": "bob@example.com", "admin": True}, {"user": "3", "admin": False}],
+            },
             "labour cost on free": {"organization": 20, "user": "gina@example.com", "labour_cost": 10},
             "unknown organization": dict(invite, organization="Nope"),
             "bad entry in a list": {
@@ -346,6 +350,7 @@ def test_failures_name_the_culprit_before_any_write(simulator, run_playbook):
         "no workspace": "workspaces: is required to invite new@example.com",
         "bad email": "user: 'new at example.com' is neither a user id nor an e-mail address",
         "twice": "users: A@B.io is listed more than once",
+        "by email and by id": "users: entries 1 and 2 both name organization_user bob@example.com (id ",
         "labour cost on free": "needs a paid Toggl plan: Labor costs are available for Starter and higher plans."
         " (labour_cost: organization 'Freebie' is on the Free plan; nothing was written)",
         "unknown organization": "organization 'Nope' not found among the token's organizations",

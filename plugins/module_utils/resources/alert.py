@@ -97,8 +97,6 @@ class WithoutNaturalKey:
     (the failure when several objects match and differ). It calls ``pick`` in ``find``.
     """
 
-    id_key = "id"
-
     def init_copies(self):
         self.duplicates = []  # the other copies of the object ``find`` returned
         self.removed_duplicates = []  # their ids, once deleted
@@ -232,6 +230,7 @@ def reporting_removed_duplicates(module, resource_class):
 
 class Alert(WithoutNaturalKey, Resource):
     kind = "alert"
+    entries_option = "alerts"
     # Swagger: POST/PUT/DELETE /workspaces/{ws}/alerts answer 403 to a user without the right.
     admin_needed_for = "create, change or delete alerts"
     admin_scope = "workspace"

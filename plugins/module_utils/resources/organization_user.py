@@ -183,6 +183,7 @@ def member_of(members, ref):
 
 class OrganizationUser(Resource):
     kind = "organization_user"
+    entries_option = "users"
     fields = {
         "admin": Field(),
         "inactive": Field(),

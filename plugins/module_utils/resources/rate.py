@@ -132,6 +132,7 @@ def server_now(client):
 
 class Rate(Resource):
     kind = "rate"
+    entries_option = "rates"
     # Swagger: POST /workspaces/{ws}/rates answers 403 "User cannot access billable rate(s)."
     admin_needed_for = "set rates"
     admin_scope = "workspace"

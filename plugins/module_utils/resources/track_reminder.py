@@ -39,6 +39,7 @@ API_FIELDS = ("user_ids", "group_ids", "frequency", "threshold", "email_reminder
 
 class TrackReminder(WithoutNaturalKey, Resource):
     kind = "track_reminder"
+    entries_option = "reminders"
     id_key = "reminder_id"
     # Swagger: POST/PUT/DELETE /workspaces/{ws}/track_reminders answer 403 to a user without the right.
     admin_needed_for = "create, change or delete track reminders"

@@ -73,6 +73,7 @@ SETTINGS = (
 
 class WorkspaceUser(Resource):
     kind = "workspace_user"
+    entries_option = "users"
     fields = {
         # Not an option: "present" means a direct member, so it is always desired.
         "is_direct": Field(),

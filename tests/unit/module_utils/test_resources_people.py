@@ -323,6 +323,28 @@ def test_a_person_listed_twice_is_refused_case_insensitively_and_by_id():
     check_unique_users([OrganizationUser(org_params(user=ref), None, None) for ref in ("7", "a@example.com")])
 
 
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_one_person_by_email_and_by_id_with_contradicting_settings_is_refused_before_any_write(check_mode):
+    """Issue 12: dan by email (admin) and by user id 5 (not admin) flipped the flag on every run."""
+    client = org_client()
+    entries = [org_params(user="dan@example.com", admin=True), org_params(user="5", admin=False)]
+    with pytest.raises(TogglValidationError) as caught:
+        reconcile(OrganizationUser, entries, client, check_mode=check_mode, extra=OrganizationUser.check_entries)
+    assert caught.value.field == "users"
+    assert "entries 1 and 2 both name organization_user dan@example.com (id 505): list each once" in str(caught.value)
+    assert client.writes() == []
+
+
+def test_one_workspace_member_by_email_and_by_id_is_refused_before_any_write():
+    client = ws_client()
+    entries = [ws_params(user="bob@example.com", role="admin"), ws_params(user=3, role="user")]
+    with pytest.raises(TogglValidationError) as caught:
+        reconcile(WorkspaceUser, entries, client, extra=WorkspaceUser.bulk_extras(ws_params()))
+    assert caught.value.field == "users" and "entries 1 and 2 both name workspace_user" in str(caught.value)
+    assert "bob@example.com" in str(caught.value)
+    assert client.writes() == []
+
+
 def test_users_match_by_case_insensitive_email_or_by_user_id():
     obj = {"user_id": 7, "email": "Dana@Example.com"}
     assert matches_user(obj, " dana@EXAMPLE.com") and matches_user(obj, "7") and matches_user(obj, 7)

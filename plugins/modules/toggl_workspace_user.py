@@ -117,6 +117,8 @@ options:
     description:
       - With O(users), remove every direct member of the workspace the list does not name, except the
         organization owner and the token's user (kept, with a warning). Group-only members are not touched.
+      - An empty O(users) with O(exclusive=true) fails before any request (it would remove every direct member;
+        an empty variable is the likelier cause). Remove people with O(state=absent) instead.
     type: bool
     default: false
   state:

@@ -220,6 +220,18 @@ def test_exclusive_keeps_the_tokens_user(simulator, run_playbook):
     assert "alice@example.com" in workspace_users(simulator)
 
 
+@pytest.mark.parametrize("check", [False, True], ids=["run", "check"])
+def test_exclusive_with_an_empty_list_fails_before_any_request(simulator, run_playbook, check):
+    """An empty variable given as the authoritative list would remove every direct member."""
+    before = sorted(workspace_users(simulator))
+    run, log = run_logged(simulator, run_playbook, ws_user_playbook(exclusive=True, users=[]), check=check)
+    assert failure_of(run, "under test") == (
+        "users: is empty with exclusive: true, which would remove every direct member of workspace 100;"
+        " list the people to keep, or remove people with state: absent"
+    )
+    assert log == [] and sorted(workspace_users(simulator)) == before
+
+
 def members_seed(count):
     """The people seed with ``count`` joined organization members who are in no workspace."""
     data = copy.deepcopy(seed("people"))

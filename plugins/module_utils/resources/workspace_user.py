@@ -122,6 +122,14 @@ class WorkspaceUser(Resource):
             check_unique_users(resources)
             if not params.get("exclusive"):
                 return []
+            if not resources:
+                # An authoritative empty list would remove every direct member at once: that
+                # is far likelier an empty variable than an intent.
+                raise TogglValidationError(
+                    "users",
+                    "is empty with exclusive: true, which would remove every direct member of workspace %s;"
+                    " list the people to keep, or remove people with state: absent" % params["workspace"],
+                )
             return cls.unlisted(params, resolver, resources)
 
         return extras

@@ -762,7 +762,8 @@ def test_exclusive_removes_unlisted_direct_members_but_keeps_owner_and_caller():
 
     client = ws_client()
     client.answers[("GET", "/me")] = {"id": 99}
-    outcomes, resources = reconcile(WorkspaceUser, [], client, extra=WorkspaceUser.bulk_extras(params))
+    listed = [ws_params(user="owner@example.com", exclusive=True)]
+    outcomes, resources = reconcile(WorkspaceUser, listed, client, extra=WorkspaceUser.bulk_extras(params))
     assert client.writes() == [("PATCH", WS_USERS_PATH, {"delete": [602, 603]})]
     assert [r.params["user"] for r in resources] == ["owner@example.com", "alice@example.com", "bob@example.com"]
     assert [outcome.changed for outcome in outcomes] == [False, True, True]
@@ -776,6 +777,19 @@ def test_exclusive_with_nothing_unlisted_reads_no_member_list():
     params = [ws_params(user=ref, exclusive=True) for ref in refs]
     reconcile(WorkspaceUser, params, client, extra=WorkspaceUser.bulk_extras(ws_params(exclusive=True)))
     assert client.reads() == [WS_USERS_PATH]
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_exclusive_with_an_empty_list_fails_before_any_request(check_mode):
+    """Issue 12: it removed every direct member but the owner and the caller, with a warning only."""
+    client = ws_client()
+    with pytest.raises(TogglValidationError) as caught:
+        reconcile(
+            WorkspaceUser, [], client, check_mode=check_mode, extra=WorkspaceUser.bulk_extras(ws_params(exclusive=True))
+        )
+    assert caught.value.field == "users"
+    assert "is empty with exclusive: true, which would remove every direct member of workspace 100" in str(caught.value)
+    assert client.calls == []
 
 
 def test_paid_fields_on_a_free_workspace_fail_before_the_assignment():

@@ -28,7 +28,7 @@ from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglReferenceError,
     TogglValidationError,
 )
-from ansible_collections.trackops.toggl.plugins.module_utils.references import is_id, membership_status, require
+from ansible_collections.trackops.toggl.plugins.module_utils.references import is_id, membership_status
 
 ALL = "all"
 EXCLUDE = "!"
@@ -218,9 +218,7 @@ class OrganizationInfo(Info):
         if is_id(ref):
             self.id = int(ref)
             return
-        found = require(
-            "organization", ref, self.resolver.find_organization_by_name(ref), " among the token's organizations"
-        )
+        found = self.resolver.named_organization(ref)
         self.id, self.name = found["id"], found.get("name")
 
     def identity(self):
@@ -350,12 +348,7 @@ class WorkspaceInfo(Info):
             return
         self.organization_id = self.resolver.organization_id(organization)
         # /me/workspaces returns whole workspaces: the one found is the settings subset too.
-        self.workspace = require(
-            "workspace",
-            ref,
-            self.resolver.find_workspace_by_name(ref, self.organization_id),
-            " in organization %s" % self.organization_id,
-        )
+        self.workspace = self.resolver.named_workspace(ref, self.organization_id)
         self.id = self.workspace["id"]
 
     def identity(self):

@@ -26,6 +26,8 @@ models.Workspace.admin, "current user is workspace admin"), one read of GET /wor
 shared with the lookup of the workspace's organization.
 """
 
+import difflib
+
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglAccessError,
     TogglPermissionError,
@@ -84,10 +86,32 @@ def pick_by_name_or_id(kind, ref, objects, id_key="id", name_key="name"):
     return pick_one(kind, ref, [o for o in objects if o.get(id_key) == wanted], "with id")
 
 
-def require(kind, wanted, found, where=""):
+def require(kind, wanted, found, where="", candidates=()):
+    """``found``, or a failure naming ``wanted``; ``candidates`` (the names or emails the lookup
+    searched, already read) give a "did you mean" for a near miss, at no request."""
     if found is None:
-        raise TogglReferenceError("%s %r not found%s" % (kind, wanted, where))
+        raise TogglReferenceError("%s %r not found%s%s" % (kind, wanted, where, did_you_mean(wanted, candidates)))
     return found
+
+
+def did_you_mean(wanted, candidates):
+    """ "; did you mean 'X'?" for names that differ from ``wanted`` only in case or a few letters."""
+    names = sorted({str(name) for name in candidates if name})
+    text = str(wanted).strip()
+    close = [name for name in names if name.casefold() == text.casefold() and name != text]
+    if not close:
+        # Emails compare by the part before "@": a shared domain makes any two look alike.
+        def key(name):
+            return name.casefold().partition("@")[0] if "@" in text else name.casefold()
+
+        by_key = {}
+        for name in names:
+            by_key.setdefault(key(name), []).append(name)
+        matches = difflib.get_close_matches(key(text), list(by_key), n=3, cutoff=0.75)
+        close = [name for match in matches for name in by_key[match]][:3]
+    if not close:
+        return ""
+    return "; did you mean %s?" % " or ".join(repr(name) for name in close)
 
 
 def membership_status(joined, inactive):
@@ -181,8 +205,17 @@ class Resolver:
     def organization_id(self, ref):
         if is_id(ref):
             return int(ref)
-        org = require("organization", ref, self.find_organization_by_name(ref), " among the token's organizations")
-        return org["id"]
+        return self.named_organization(ref)["id"]
+
+    def named_organization(self, name):
+        """The token's one organization of that name, or a failure (with a "did you mean")."""
+        return require(
+            "organization",
+            name,
+            self.find_organization_by_name(name),
+            " among the token's organizations",
+            [org.get("name") for org in self.my_organizations()],
+        )
 
     def organization(self, organization_id):
         """The organization's own object (name, pricing plan): taken from /me/organizations when
@@ -212,9 +245,17 @@ class Resolver:
             return int(ref)
         if organization_ref is None:
             raise TogglReferenceError("workspace %r is given by name, so organization is required" % ref)
-        org_id = self.organization_id(organization_ref)
-        ws = require("workspace", ref, self.find_workspace_by_name(ref, org_id), " in organization %s" % org_id)
-        return ws["id"]
+        return self.named_workspace(ref, self.organization_id(organization_ref))["id"]
+
+    def named_workspace(self, name, organization_id):
+        """The organization's one workspace of that name the token sees, or a failure."""
+        return require(
+            "workspace",
+            name,
+            self.find_workspace_by_name(name, organization_id),
+            " in organization %s" % organization_id,
+            [ws.get("name") for ws in self.my_workspaces() if ws.get("organization_id") == organization_id],
+        )
 
     # -- people -----------------------------------------------------------------------------
 
@@ -248,10 +289,17 @@ class Resolver:
         """A user id for an email (must be in the organization) or an id (taken as is)."""
         if is_id(ref):
             return int(ref)
-        user = require(
-            "user", ref, self.find_organization_user(organization_id, ref), " in organization %s" % organization_id
+        return self.organization_user(organization_id, ref)["user_id"]
+
+    def organization_user(self, organization_id, ref):
+        """The member ``ref`` (email or user id) names, or a failure (with a "did you mean")."""
+        return require(
+            "user",
+            ref,
+            self.find_organization_user(organization_id, ref),
+            " in organization %s" % organization_id,
+            [member.get("email") for member in self.organization_users(organization_id)],
         )
-        return user["user_id"]
 
     # -- groups -----------------------------------------------------------------------------
 
@@ -275,7 +323,13 @@ class Resolver:
         """An int is taken as is; a string of digits costs the group list (it may be a name)."""
         if isinstance(ref, int) and not isinstance(ref, bool):
             return ref
-        group = require("group", ref, self.find_group(organization_id, ref), " in organization %s" % organization_id)
+        group = require(
+            "group",
+            ref,
+            self.find_group(organization_id, ref),
+            " in organization %s" % organization_id,
+            [group.get("name") for group in self.groups(organization_id)],
+        )
         return group["group_id"]
 
     # -- projects ---------------------------------------------------------------------------
@@ -329,7 +383,14 @@ class Resolver:
         if is_digits(ref):
             named = [p for p in self.projects(workspace_id, name=ref) if p.get("name") == ref]
             return pick_one("project", ref, named)["id"] if named else int(ref.strip())
-        project = require("project", ref, self.find_project(workspace_id, ref), " in workspace %s" % workspace_id)
+        project = require(
+            "project",
+            ref,
+            self.find_project(workspace_id, ref),
+            " in workspace %s" % workspace_id,
+            # The API's answer to the name filter (its matching is its own: a near miss may be there).
+            [project.get("name") for project in self.projects(workspace_id, name=ref)],
+        )
         return project["id"]
 
     # -- a workspace by id, and its users ------------------------------------------------------
@@ -362,6 +423,16 @@ class Resolver:
                     what="users of workspace %s" % workspace_id,
                 ),
             ),
+        )
+
+    def workspace_user(self, organization_id, workspace_id, ref):
+        """The workspace user ``ref`` (email or user id) names, or a failure (with a "did you mean")."""
+        return require(
+            "user",
+            ref,
+            self.find_workspace_user(organization_id, workspace_id, ref),
+            " in workspace %s" % workspace_id,
+            [row.get("email") for row in self.workspace_users(organization_id, workspace_id)],
         )
 
     def find_workspace_user(self, organization_id, workspace_id, ref):

@@ -325,6 +325,7 @@ def test_failures_name_the_culprit_before_any_write(simulator, run_playbook):
         {
             "unknown workspace": dict(invite, workspaces=[{"workspace": "Nowhere"}]),
             "unknown group": dict(invite, groups=["Engineering", "Ghosts"]),
+            "near miss": dict(invite, workspaces=[{"workspace": "acme hq"}], groups=["Enginering"]),
             "unknown id": {"organization": 10, "user": "4242"},
             "no workspace": {"organization": 10, "user": "new@example.com"},
             "bad email": {"organization": 10, "user": "new at example.com"},
@@ -346,6 +347,7 @@ def test_failures_name_the_culprit_before_any_write(simulator, run_playbook):
     expected = {
         "unknown workspace": "workspace 'Nowhere' not found in organization 10",
         "unknown group": "group 'Ghosts' not found in organization 10",
+        "near miss": "workspace 'acme hq' not found in organization 10; did you mean 'Acme HQ'?",
         "unknown id": "user 4242 is not in organization 10: give an e-mail address to invite them",
         "no workspace": "workspaces: is required to invite new@example.com",
         "bad email": "user: 'new at example.com' is neither a user id nor an e-mail address",

@@ -28,7 +28,7 @@ from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglStateError,
     TogglValidationError,
 )
-from ansible_collections.trackops.toggl.plugins.module_utils.references import check_workspace_reference, is_id, require
+from ansible_collections.trackops.toggl.plugins.module_utils.references import check_workspace_reference, is_id
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource, same_set
 
 IDENTITY = ("project", "source_kind", "threshold_type")
@@ -329,8 +329,7 @@ class Alert(WithoutNaturalKey, Resource):
     def _user_id(self, ref):
         if is_id(ref):
             return int(ref)
-        row = self.resolver.find_workspace_user(self._organization_id(), self.workspace_id, ref)
-        return require("user", ref, row, " in workspace %s" % self.workspace_id)["user_id"]
+        return self.resolver.workspace_user(self._organization_id(), self.workspace_id, ref)["user_id"]
 
     def _organization_id(self):
         return self.resolver.organization_of_workspace(self.workspace_id, self.params.get("organization"))

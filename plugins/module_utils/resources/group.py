@@ -46,7 +46,6 @@ from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglStateError,
     TogglValidationError,
 )
-from ansible_collections.trackops.toggl.plugins.module_utils.references import require
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource, same_set
 
 NAME_MAX_LENGTH = 200  # "Group name too long, maximum length is 200"
@@ -266,8 +265,7 @@ class Group(Resource):
                 self._member_of[member.get("user_id")] = member
             labels = []
             for ref in self.params["users"]:
-                user = self.resolver.find_organization_user(self.organization_id, ref)
-                require("user", ref, user, " in organization %s" % self.organization_id)
+                user = self.resolver.organization_user(self.organization_id, ref)
                 labels.append(self._label_of(user["user_id"]))
             wanted["users"] = sorted_members(set(labels))
         if self.params.get("workspaces") is not None:

@@ -33,7 +33,7 @@ from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglStateError,
     TogglValidationError,
 )
-from ansible_collections.trackops.toggl.plugins.module_utils.references import check_workspace_reference, is_id, require
+from ansible_collections.trackops.toggl.plugins.module_utils.references import check_workspace_reference, is_id
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource
 
 LEVELS = ("workspace", "workspace_user", "project", "project_user", "task")
@@ -243,12 +243,7 @@ class Rate(Resource):
             self.read_id = self.user_ref = int(p["user"])
             return
         if p.get("user") is not None:
-            row = require(
-                "user",
-                p["user"],
-                self.resolver.find_workspace_user(self._organization_id(), self.workspace_id, p["user"]),
-                " in workspace %s" % self.workspace_id,
-            )
+            row = self.resolver.workspace_user(self._organization_id(), self.workspace_id, p["user"])
         else:
             rows = self.resolver.workspace_users(self._organization_id(), self.workspace_id)
             matches = [row for row in rows if row.get("id") == int(p["level_id"])]
@@ -276,12 +271,7 @@ class Rate(Resource):
 
     def vet(self, decision):
         if decision.writes and self.write_id is None:
-            row = require(
-                "user",
-                self.user_ref,
-                self.resolver.find_workspace_user(self._organization_id(), self.workspace_id, self.user_ref),
-                " in workspace %s" % self.workspace_id,
-            )
+            row = self.resolver.workspace_user(self._organization_id(), self.workspace_id, self.user_ref)
             self.write_id = row["id"]
 
     # -- writing ------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglReferenceError,
     TogglValidationError,
 )
-from ansible_collections.trackops.toggl.plugins.module_utils.references import Resolver, is_id
+from ansible_collections.trackops.toggl.plugins.module_utils.references import Resolver, did_you_mean, is_id
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.organization import Organization
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.workspace import SETTINGS, Workspace
 
@@ -161,6 +161,43 @@ def test_unknown_organization_name_fails_with_its_name():
     client = FakeClient({"/me/organizations": []})
     with pytest.raises(TogglReferenceError, match="organization 'Nope' not found"):
         Resolver(client).organization_id("Nope")
+
+
+@pytest.mark.parametrize(
+    "wanted, candidates, hint",
+    [
+        ("acme", ["Acme", "Beta"], "; did you mean 'Acme'?"),
+        ("Enginering", ["Engineering", "Contractors"], "; did you mean 'Engineering'?"),
+        ("Marketing", ["Engineering", "Contractors"], ""),
+        ("alcie@example.com", ["alice@example.com", "bob@example.com"], "; did you mean 'alice@example.com'?"),
+        ("alice@exmaple.com", ["alice@example.com"], "; did you mean 'alice@example.com'?"),
+        # A shared domain alone is no likeness.
+        ("nobody@example.com", ["bob@example.com", "carol@example.com"], ""),
+        ("Acme", [], ""),
+    ],
+)
+def test_did_you_mean_names_near_misses_only(wanted, candidates, hint):
+    assert did_you_mean(wanted, candidates) == hint
+
+
+def test_an_unknown_name_suggests_the_near_ones_from_what_was_read():
+    client = FakeClient(
+        {
+            "/me/organizations": [{"id": 1, "name": "Acme Inc."}],
+            "/me/workspaces": [{"id": 5, "name": "Acme HQ", "organization_id": 1}],
+        }
+    )
+    resolver = Resolver(client)
+    with pytest.raises(TogglReferenceError) as caught:
+        resolver.organization_id("Acme Inc")
+    assert (
+        str(caught.value)
+        == "organization 'Acme Inc' not found among the token's organizations; did you mean 'Acme Inc.'?"
+    )
+    with pytest.raises(TogglReferenceError) as caught:
+        resolver.workspace_id("acme hq", "Acme Inc.")
+    assert str(caught.value) == "workspace 'acme hq' not found in organization 1; did you mean 'Acme HQ'?"
+    assert client.calls == [("GET", "/me/organizations"), ("GET", "/me/workspaces")], "the hint costs no request"
 
 
 def test_ids_cost_no_request_and_names_are_memoised():

@@ -1,6 +1,7 @@
 # trackops.toggl: development tasks. Needs only python3 and git on the machine; everything else
 # is installed into .venv by `make venv`, which every other target depends on.
 #
+#   make              this list (help); nothing is run
 #   make venv         .venv with requirements.txt + test-requirements.txt (re-run when they change)
 #   make test         lint, sanity, unit, integration, integration-pages and browser, stopping at the first failure
 #   make lint         ruff + ansible-lint (production profile, offline) + changelog-lint
@@ -23,7 +24,7 @@
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
-.DEFAULT_GOAL := test
+.DEFAULT_GOAL := help
 MAKEFLAGS += --no-print-directory
 
 PYTHON ?= python3

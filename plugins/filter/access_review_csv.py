@@ -3,6 +3,8 @@
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
@@ -21,9 +23,12 @@ description:
     C(user_id), C(organization_role), C(status), C(two_factor), C(groups), C(workspace),
     C(workspace_role), C(workspace_status), C(via_groups), C(rate), C(labor_cost), C(currency).
   - Lists are joined with C(; ), booleans are C(yes) or C(no), a missing value is an empty cell.
-  - A text cell that a spreadsheet would run as a formula (starting with C(=), C(+), C(-), C(@), a
-    tab or a carriage return) is prefixed with C('), so a member's name cannot execute anything
-    in the reviewer's spreadsheet.
+  - Every text cell is quoted (numbers are not), so a C(;) in a name does not split the cell in a
+    spreadsheet that separates by C(;).
+  - A text cell that a spreadsheet could run as a formula is prefixed with C('), so a member's name
+    cannot execute anything in the reviewer's spreadsheet. That is text starting with C(=), C(+),
+    C(-), C(@), a tab or a carriage return, after leading spaces, in full-width forms too (such as
+    U+FF1D, the full-width equals sign), or with such a start after a C(;) or C(,) inside it.
 positional: _input
 options:
   _input:
@@ -46,27 +51,40 @@ _value:
   description: The CSV text, the header row first.
   type: str
   sample: |
-    name,email,user_id,organization_role,status,two_factor,groups,workspace,workspace_role,workspace_status,via_groups,rate,labor_cost,currency
-    Bob Builder,bob@example.com,3,member,joined,no,,Acme HQ,user,joined,,50,30,
+    "name","email","user_id","organization_role","status","two_factor","groups","workspace","workspace_role",...
+    "Bob Builder","bob@example.com",3,"member","joined","no","","Acme HQ","user","joined","",50,30,""
 """
 
 # What spreadsheets read as the start of a formula (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def formula_like(text):
+    """Whether a spreadsheet could run ``text``: it starts like a formula after leading spaces,
+    also in full-width forms (NFKC folds U+FF1D into "="; some spreadsheets run both), or a
+    piece after a ";" or "," does (a reader set to another separator splits there)."""
+    folded = unicodedata.normalize("NFKC", text)
+    return any(piece.lstrip(" ").startswith(FORMULA_STARTS) for piece in re.split("[;,]", folded))
+
+
 def csv_cell(value):
+    """A number as a number (a negative one is no formula); text guarded with a leading "'"."""
+    if is_number(value):
+        return int(value) if isinstance(value, float) and value.is_integer() else value
     text = cell_text(value)
-    # Numbers stay numbers (a negative one is no formula); text and joined lists are guarded.
-    if not isinstance(value, (int, float)) and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return "'" + text if formula_like(text) else text
 
 
 def access_review_csv(rows):
     if not is_list(rows):
         raise AnsibleFilterError("access_review_csv expects the rows of trackops.toggl.access_review_rows")
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # Every text cell is quoted, so a ";" in a name cannot split it where ";" is the separator.
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow([column.key for column in ACCESS_REVIEW_COLUMNS])
     for row in rows:
         if not isinstance(row, Mapping):

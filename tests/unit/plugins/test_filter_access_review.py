@@ -192,6 +192,31 @@ def test_csv_quotes_what_needs_quoting_and_defuses_formulas():
     assert (table[1][0], table[1][6]) == ("'=SUM(A1:A9)", "'@ops; -x")
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        ';=HYPERLINK("http://x")',  # a reader separating by ";" would start a cell with "="
+        "Bob;=1+1",
+        "\uff1dSUM(A1:A9)",  # the full-width equals sign, run by spreadsheets as "="
+        "\uff0b1",
+        "  =1+1",
+        "a, -1",
+    ],
+)
+def test_csv_defuses_formulas_behind_separators_spaces_and_full_width_signs(name):
+    rows = [dict(dict.fromkeys(COLUMNS), name=name)]
+    text = access_review_csv(rows)
+    assert parse_csv(text)[1][0] == "'" + name
+    # Quoted whole: no separator inside the name can split the cell.
+    assert text.split("\r\n")[1].startswith('"\'%s",' % name.replace('"', '""'))
+
+
+def test_csv_leaves_harmless_text_alone():
+    rows = [dict(dict.fromkeys(COLUMNS), name="Ana; Team=Blue", email="a-b@example.com")]
+    cells = parse_csv(access_review_csv(rows))[1]
+    assert cells[:2] == ["Ana; Team=Blue", "a-b@example.com"]
+
+
 def test_csv_keeps_numbers_numbers():
     rows = [dict(dict.fromkeys(COLUMNS), name="N", rate=-5, labor_cost=12.25, user_id=7)]
     cells = dict(zip(COLUMNS, parse_csv(access_review_csv(rows))[1], strict=True))

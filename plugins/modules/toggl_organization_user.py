@@ -75,9 +75,11 @@ options:
         type: bool
       labour_cost:
         description: As the top-level O(labour_cost).
+        aliases: [labor_cost]
         type: float
       labour_cost_change_mode:
         description: As the top-level O(labour_cost_change_mode).
+        aliases: [labor_cost_change_mode]
         type: str
         choices: [start-today, override-current, override-all]
       workspaces:
@@ -87,6 +89,7 @@ options:
         suboptions:
           workspace:
             description: The workspace, by name or numeric id.
+            aliases: [name]
             type: str
             required: true
           role:
@@ -122,11 +125,13 @@ options:
       - The person's labour cost, applied by Toggl to each of their workspaces. Paid plans only.
       - Toggl shows no organization-level value, so it is compared with the labor cost of each of the
         person's workspaces; for someone in no workspace there is nothing to compare and it is not sent.
+    aliases: [labor_cost]
     type: float
   labour_cost_change_mode:
     description:
       - How a change of O(labour_cost) applies to existing time entries. Sent only with such a change;
         the API does not return it, so it alone never causes a change.
+    aliases: [labor_cost_change_mode]
     type: str
     choices: [start-today, override-current, override-all]
   workspaces:
@@ -140,6 +145,7 @@ options:
     suboptions:
       workspace:
         description: The workspace, by name or numeric id.
+        aliases: [name]
         type: str
         required: true
       role:
@@ -298,12 +304,16 @@ def per_person_options():
     return dict(
         admin=dict(type="bool"),
         inactive=dict(type="bool"),
-        labour_cost=dict(type="float"),
-        labour_cost_change_mode=dict(type="str", choices=MODES),
+        labour_cost=dict(type="float", aliases=["labor_cost"]),
+        labour_cost_change_mode=dict(type="str", choices=MODES, aliases=["labor_cost_change_mode"]),
         workspaces=dict(
             type="list",
             elements="dict",
-            options=dict(workspace=dict(type="str", required=True), role=dict(type="str", choices=ROLES)),
+            options=dict(
+                # "name" as the roles' people entries and toggl_workspace call a workspace.
+                workspace=dict(type="str", required=True, aliases=["name"]),
+                role=dict(type="str", choices=ROLES),
+            ),
         ),
         groups=dict(type="list", elements="str"),
     )

@@ -99,9 +99,11 @@ options:
         choices: [start-today, override-current, override-all]
       labor_cost:
         description: As the top-level O(labor_cost).
+        aliases: [labour_cost]
         type: float
       labor_cost_change_mode:
         description: As the top-level O(labor_cost_change_mode).
+        aliases: [labour_cost_change_mode]
         type: str
         choices: [start-today, override-current, override-all]
       working_hours_in_minutes:
@@ -154,10 +156,12 @@ options:
   labor_cost:
     description:
       - The person's hourly labor cost in this workspace. Paid plans only.
+    aliases: [labour_cost]
     type: float
   labor_cost_change_mode:
     description:
       - How a change of O(labor_cost) applies to existing time entries. Sent only with such a change.
+    aliases: [labour_cost_change_mode]
     type: str
     choices: [start-today, override-current, override-all]
   working_hours_in_minutes:
@@ -285,8 +289,9 @@ def per_person_options():
         inactive=dict(type="bool"),
         rate=dict(type="float"),
         rate_change_mode=dict(type="str", choices=MODES),
-        labor_cost=dict(type="float"),
-        labor_cost_change_mode=dict(type="str", choices=MODES),
+        # Aliases in the spelling toggl_organization_user uses (labour_cost).
+        labor_cost=dict(type="float", aliases=["labour_cost"]),
+        labor_cost_change_mode=dict(type="str", choices=MODES, aliases=["labour_cost_change_mode"]),
         working_hours_in_minutes=dict(type="int"),
         view_edit_billable_rates=dict(type="bool"),
         view_edit_labor_costs=dict(type="bool"),

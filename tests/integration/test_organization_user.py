@@ -141,6 +141,36 @@ def test_resend_invitation_re_sends_a_pending_one_only(simulator, run_playbook):
     assert sent == [3]
 
 
+def test_either_spelling_of_labour_cost_and_workspace_name_converge_on_one_state(simulator, run_playbook):
+    """Aliases: labor_cost (as toggl_workspace_user spells it) and a workspace entry's name (as
+    the roles and toggl_workspace call it) are the same options; the other spelling's rerun is unchanged."""
+    british = org_user_playbook(
+        users=[
+            {"user": "bob@example.com", "labour_cost": 31.0},
+            {"user": "newbie@example.com", "workspaces": [{"workspace": "Acme Labs"}], "skip_email": True},
+        ]
+    )
+    american = org_user_playbook(
+        users=[
+            {"user": "bob@example.com", "labor_cost": 31.0},
+            {"user": "newbie@example.com", "workspaces": [{"name": "Acme Labs"}], "skip_email": True},
+        ]
+    )
+    first, log = run_logged(simulator, run_playbook, american)
+    assert result_of(first)["changed"] is True, first
+    assert [(e["method"], e["body"]) for e in writes_in(log)][0] == (
+        "POST",
+        {"emails": ["newbie@example.com"], "workspaces": [{"workspace_id": 101}], "groups": [], "skip_email": True},
+    )
+    assert {ws["workspace_id"]: ws["cost"] for ws in members(simulator)["bob@example.com"]["workspaces"]} == {
+        100: 31.0,
+        101: 31.0,
+    }
+    for playbook in (american, british):
+        rerun, rerun_log = run_logged(simulator, run_playbook, playbook)
+        assert result_of(rerun)["changed"] is False and writes_in(rerun_log) == []
+
+
 @pytest.mark.converge
 def test_admin_labour_cost_and_deactivation_then_reactivation(simulator, run_playbook):
     playbook = org_user_playbook(

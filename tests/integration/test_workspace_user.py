@@ -232,6 +232,15 @@ def test_exclusive_with_an_empty_list_fails_before_any_request(simulator, run_pl
     assert log == [] and sorted(workspace_users(simulator)) == before
 
 
+def test_labour_cost_is_an_alias_of_labor_cost(simulator, run_playbook):
+    """The spelling toggl_organization_user uses is accepted; the other spelling's rerun is unchanged."""
+    first, log = run_logged(simulator, run_playbook, ws_user_playbook(user="bob@example.com", labour_cost=21.5))
+    assert result_of(first)["changed"] is True, first
+    assert [e["body"] for e in writes_in(log)] == [{"labor_cost": 21.5}]
+    rerun, rerun_log = run_logged(simulator, run_playbook, ws_user_playbook(user="bob@example.com", labor_cost=21.5))
+    assert result_of(rerun)["changed"] is False and writes_in(rerun_log) == []
+
+
 def members_seed(count):
     """The people seed with ``count`` joined organization members who are in no workspace."""
     data = copy.deepcopy(seed("people"))

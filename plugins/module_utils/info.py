@@ -332,8 +332,6 @@ class WorkspaceInfo(Info):
         ref = self.params.get("workspace")
         if ref is None or not str(ref).strip():
             raise TogglValidationError("workspace", "must be a workspace name or id")
-        if not is_id(ref) and not self.params.get("organization"):
-            raise TogglValidationError("organization", "is required when the workspace is given by name")
         super().validate()
 
     def resolve(self):
@@ -346,10 +344,11 @@ class WorkspaceInfo(Info):
             if organization is not None and is_id(organization):
                 self.organization_id = int(organization)
             return
-        self.organization_id = self.resolver.organization_id(organization)
+        organization_id = None if organization is None else self.resolver.organization_id(organization)
         # /me/workspaces returns whole workspaces: the one found is the settings subset too.
-        self.workspace = self.resolver.named_workspace(ref, self.organization_id)
+        self.workspace = self.resolver.named_workspace(ref, organization_id)
         self.id = self.workspace["id"]
+        self.organization_id = self.workspace.get("organization_id", organization_id)
 
     def identity(self):
         facts = {"id": self.id}

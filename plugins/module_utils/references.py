@@ -49,11 +49,10 @@ def is_id(ref):
 
 
 def check_workspace_reference(params):
-    """Local check, before any request: a workspace is given, and by name only with its organization."""
-    if not params.get("workspace"):
+    """Local check, before any request: a workspace is given. By name it may come without its
+    organization: Resolver.workspace_id then finds it among all the token's workspaces."""
+    if params.get("workspace") is None or not str(params["workspace"]).strip():
         raise TogglValidationError("workspace", "is required")
-    if not is_id(params["workspace"]) and not params.get("organization"):
-        raise TogglValidationError("organization", "is required when the workspace is given by name")
 
 
 def pick_one(kind, wanted, candidates, described_by="named"):
@@ -234,27 +233,39 @@ class Resolver:
     def my_workspaces(self):
         return self._once("workspaces", lambda: self.client.get_list("/me/workspaces"))
 
-    def find_workspace_by_name(self, name, organization_id):
+    def find_workspace_by_name(self, name, organization_id=None):
+        """The token's workspace of that name in the organization, or in any of the token's
+        organizations when ``organization_id`` is None (one name in two organizations then fails
+        asking for the organization); None when there is none."""
         matches = [
-            ws for ws in self.my_workspaces() if ws.get("name") == name and ws.get("organization_id") == organization_id
+            ws
+            for ws in self.my_workspaces()
+            if ws.get("name") == name and organization_id in (None, ws.get("organization_id"))
         ]
+        organizations = sorted({ws.get("organization_id") for ws in matches}, key=str)
+        if organization_id is None and len(organizations) > 1:
+            raise TogglReferenceError(
+                "workspace %r is in %d of the token's organizations (%s): give organization"
+                % (name, len(organizations), ", ".join(str(org) for org in organizations))
+            )
         return pick_one("workspace", name, matches)
 
     def workspace_id(self, ref, organization_ref=None):
+        """An id, or the id of the workspace of that name (in ``organization_ref`` when given, else
+        among all the token's workspaces: the same one /me/workspaces read either way)."""
         if is_id(ref):
             return int(ref)
-        if organization_ref is None:
-            raise TogglReferenceError("workspace %r is given by name, so organization is required" % ref)
-        return self.named_workspace(ref, self.organization_id(organization_ref))["id"]
+        organization_id = None if organization_ref is None else self.organization_id(organization_ref)
+        return self.named_workspace(ref, organization_id)["id"]
 
-    def named_workspace(self, name, organization_id):
-        """The organization's one workspace of that name the token sees, or a failure."""
+    def named_workspace(self, name, organization_id=None):
+        """The one workspace of that name the token sees (in the organization, when given), or a failure."""
         return require(
             "workspace",
             name,
             self.find_workspace_by_name(name, organization_id),
-            " in organization %s" % organization_id,
-            [ws.get("name") for ws in self.my_workspaces() if ws.get("organization_id") == organization_id],
+            " among the token's workspaces" if organization_id is None else " in organization %s" % organization_id,
+            [ws.get("name") for ws in self.my_workspaces() if organization_id in (None, ws.get("organization_id"))],
         )
 
     # -- people -----------------------------------------------------------------------------

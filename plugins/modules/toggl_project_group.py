@@ -30,11 +30,13 @@ options:
   organization:
     description:
       - The organization of the workspace and the group, by numeric id or by name.
-      - Required when O(workspace) or O(group) is given by name; not used otherwise.
+      - Optional. Without it a workspace name is looked up among all the token's workspaces (a name in two
+        organizations fails asking for it), and a group name among the groups of the workspace's organization
+        (one C(GET /workspaces/{id}) to learn it); a group of digits only is then taken as an id.
     type: str
   workspace:
     description:
-      - The workspace of the project, by numeric id or by name (then O(organization) is required).
+      - The workspace of the project, by numeric id or by name (see O(organization)).
     type: str
     required: true
   project:

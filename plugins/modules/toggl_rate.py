@@ -37,12 +37,15 @@ options:
   organization:
     description:
       - The organization of O(workspace), by numeric id or by name.
-      - Required when O(workspace) is a name. When O(user) is an email and O(workspace) an id,
+      - Needed with a workspace name only when the token sees workspaces of that name in more than one
+        organization; without it the name is looked up among all the token's workspaces (the same one
+        C(GET /me/workspaces)), and a name in two organizations fails asking for it.
+      - When O(user) is an email and O(workspace) an id,
         giving it (as an id) saves the one C(GET /workspaces/{id}) that would find it.
     type: str
   workspace:
     description:
-      - The workspace, by numeric id or by name (then O(organization) is required).
+      - The workspace, by numeric id or by name (see O(organization)).
     type: str
     required: true
   level:

@@ -30,7 +30,10 @@ options:
   organization:
     description:
       - The organization the workspace belongs to, by numeric id or by name.
-      - Required unless O(id) is given. A value of digits only is taken as an id.
+      - A value of digits only is taken as an id.
+      - Needed to create a workspace. Without it (and without O(id)) O(name) is looked up among all the
+        token's workspaces, one C(GET /me/workspaces); a name in two organizations fails asking for it,
+        and a name the token does not see fails before any write, as it cannot be created without it.
     type: str
   name:
     description:

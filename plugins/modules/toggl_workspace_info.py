@@ -26,7 +26,9 @@ options:
   organization:
     description:
       - The organization of the workspace, by numeric id or by name.
-      - Required when O(workspace) is a name.
+      - Needed with a workspace name only when the token sees workspaces of that name in more than one
+        organization; without it the name is looked up among all the token's workspaces (the same one
+        C(GET /me/workspaces)), and a name in two organizations fails asking for it.
       - With a workspace id it is optional and used only when it is an id, to save the
         C(GET /workspaces/{id}) that V(groups) needs to learn the organization otherwise;
         a name is then not looked up. When both are ids and the workspace is read, they must agree.

@@ -207,7 +207,6 @@ def test_local_refusals_write_nothing(simulator, run_playbook):
         "no receivers": dict(new, receiver_roles=[], receiver_users=[]),
         "no source kind": dict(base, threshold_type="hours"),
         "no threshold type": dict(base, source_kind="project"),
-        "workspace name without organization": dict(new, organization=None, workspace="Acme HQ"),
         "list entry without threshold type": dict(base, alerts=[{"source_kind": "project"}]),
     }
     after_reads = {
@@ -236,9 +235,6 @@ def test_local_refusals_write_nothing(simulator, run_playbook):
     assert messages["no receivers"] == "receiver_roles/receiver_users: give at least one receiver"
     assert messages["no source kind"].startswith("source_kind: is required: an alert without alert_id is identified")
     assert messages["no threshold type"].startswith("threshold_type: is required")
-    assert messages["workspace name without organization"] == (
-        "organization: is required when the workspace is given by name"
-    )
     assert messages["list entry without threshold type"].startswith("threshold_type: is required")
     assert messages["ambiguous"] == (
         "expected 1 alert for project 1001, source_kind 'project', threshold_type 'hours', found 2 that differ "

@@ -326,7 +326,6 @@ def test_bad_options_fail_cleanly_before_any_request(simulator, run_playbook):
     cases = [
         ("unknown org subset", "toggl_organization_info", {"organization": 10, "gather_subset": ["users", "usres"]}),
         ("unknown workspace subset", "toggl_workspace_info", {"workspace": 100, "gather_subset": ["roles"]}),
-        ("workspace name alone", "toggl_workspace_info", {"workspace": "Acme HQ"}),
     ]
     run, log = run_logged(simulator, run_playbook, playbook(cases, ignore_errors=True))
     assert log == []
@@ -337,7 +336,6 @@ def test_bad_options_fail_cleanly_before_any_request(simulator, run_playbook):
         "focus_roles, focus_teams, focus_users",
         "unknown workspace subset": "gather_subset: unknown subset 'roles'; choose from all, settings, users, groups, "
         "reminders, alerts, rates, time_entry_constraints, statistics (prefix one with ! to exclude it)",
-        "workspace name alone": "organization: is required when the workspace is given by name",
     }
     for name, _module, _args in cases:
         assert result_of(run, name)["api_requests"] == {"total": 0}

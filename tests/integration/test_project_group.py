@@ -85,12 +85,6 @@ def test_references_that_do_not_resolve_fail_naming_them(simulator, run_playbook
             "group 'Nobody' not found in organization 10",
             1,
         ),
-        (
-            "workspace name without organization",
-            {"workspace": "Acme HQ", "project": 1000, "group": 200},
-            "organization: is required when workspace is given by name ('Acme HQ')",
-            0,
-        ),
         ("archived project by name", {"workspace": 100, "project": "Legacy", "group": 200}, None, 2),
     ]
     play = {

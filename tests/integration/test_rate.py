@@ -75,6 +75,14 @@ def test_workspace_user_rate_by_email(simulator, run_playbook):
     assert bob[0]["rate"] == 55
 
 
+def test_a_workspace_name_without_organization_is_found_among_the_tokens_workspaces(simulator, run_playbook):
+    args = dict(workspace="Acme HQ", level="workspace_user", user="bob@example.com", amount=57, mode="start-today")
+    cycle = converge_cycle(simulator, run_playbook, task_playbook("toggl_rate", args))
+    assert [e["body"]["amount"] for e in writes_in(cycle["first_log"])] == [57.0]
+    # /me/workspaces finds the name; GET /workspaces/100 gives its organization (and the admin right).
+    assert requests_of(cycle["second_log"])[:2] == [("GET", "/me/workspaces", None), ("GET", "/workspaces/100", None)]
+
+
 def test_labor_cost_by_user_id_is_one_read_when_converged(simulator, run_playbook):
     args = dict(workspace=100, level="workspace_user", user="3", type="labor", amount=25, mode="override-all")
     cycle = converge_cycle(simulator, run_playbook, task_playbook("toggl_rate", args))
@@ -204,7 +212,6 @@ def test_bad_input_fails_before_any_request(simulator, run_playbook):
         "mode and start": dict(base, amount=5, mode="start-today", start="2026-01-01"),
         "bad start": dict(base, amount=5, start="next tuesday"),
         "bad level": dict(base, level="galaxy", amount=5),
-        "workspace name without organization": dict(base, workspace="Acme HQ", amount=5),
         "bad list entry": dict(
             workspace=100, rates=[{"level": "workspace", "amount": 5}, {"level": "task", "amount": 5}]
         ),
@@ -229,9 +236,6 @@ def test_bad_input_fails_before_any_request(simulator, run_playbook):
     assert messages["mode and start"] == "parameters are mutually exclusive: mode|start"
     assert messages["bad start"].startswith("start: must be a date (2026-07-01) or an RFC 3339 date and time")
     assert messages["bad level"].startswith("value of level must be one of: workspace, workspace_user")
-    assert messages["workspace name without organization"] == (
-        "organization: is required when the workspace is given by name"
-    )
     assert messages["bad list entry"] == "task_id/level_id: level task needs one of task_id, level_id"
     assert messages["list entry with mode and start"] == "mode: give mode or start, not both"
 

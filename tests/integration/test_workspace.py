@@ -130,7 +130,6 @@ def test_paid_setting_on_free_plan_create_writes_nothing(simulator, run_playbook
     [
         ({"organization": 10, "name": "w" * 141}, "name: is 141 characters long; Toggl allows at most 140"),
         ({"organization": 10, "name": " "}, "name: must contain non-space characters"),
-        ({"name": "No Org"}, "organization: is required when the workspace is given by name"),
         ({"organization": 10, "name": "X", "default_currency": "euro"}, "default_currency: must be a three-letter"),
         ({"organization": 10, "name": "X", "rounding_minutes": -1}, "rounding_minutes: must be at least 0, got -1"),
     ],
@@ -139,6 +138,22 @@ def test_bad_input_fails_before_any_request(simulator, run_playbook, args, messa
     run, log = run_logged(simulator, run_playbook, task_playbook("toggl_workspace", args))
     assert assert_clean_failure(run).startswith(message)
     assert log == []
+
+
+@pytest.mark.parametrize("check", [False, True], ids=["run", "check"])
+def test_a_name_without_organization_is_found_or_fails_before_any_write(simulator, run_playbook, check):
+    """Without organization a name is looked up among all the token's workspaces: found, it is
+    managed; not found, it cannot be created, and the task says so before any write."""
+    known = task_playbook("toggl_workspace", {"name": "Acme HQ"})
+    run, log = run_logged(simulator, run_playbook, known, check=check)
+    assert run.rc == 0 and result_of(run)["changed"] is False, run
+    assert result_of(run)["workspace"]["id"] == 100 and writes_in(log) == []
+    unknown = task_playbook("toggl_workspace", {"name": "No Org"})
+    run, log = run_logged(simulator, run_playbook, unknown, check=check)
+    assert assert_clean_failure(run) == (
+        "organization: is required to create workspace 'No Org' (the token sees no workspace of that name)"
+    )
+    assert [(e["method"], e["path"]) for e in log] == [("GET", "/api/v9/me/workspaces")]
 
 
 def test_bad_choice_is_rejected_by_the_argument_spec(simulator, run_playbook):

@@ -49,21 +49,19 @@ class ProjectGroup(Resource):
             value = self.params.get(option)
             if value is None or not str(value).strip():
                 raise TogglValidationError(option, "is required")
-        if not self.params.get("organization"):
-            for option in ("workspace", "group"):
-                if not is_id(self.params[option]):
-                    raise TogglValidationError(
-                        "organization", "is required when %s is given by name (%r)" % (option, self.params[option])
-                    )
 
     def find(self):
         organization = self.params.get("organization")
         self.workspace_id = self.resolver.workspace_id(self.params["workspace"], organization)
-        if organization:
-            self.group_id = self.resolver.group_id(self.resolver.organization_id(organization), self.params["group"])
+        group = self.params["group"]
+        if organization or not is_id(group):
+            # A group name needs the organization's groups: the workspace's organization when none
+            # is given (one GET /workspaces/{id}, shared with the rights check).
+            organization_id = self.resolver.organization_of_workspace(self.workspace_id, organization or None)
+            self.group_id = self.resolver.group_id(organization_id, group)
         else:
-            # Without an organization the group is an id (``validate``), taken as is: no read.
-            self.group_id = int(str(self.params["group"]).strip())
+            # Without an organization a group of digits is an id, taken as is: no read.
+            self.group_id = int(str(group).strip())
         self.project_id = self.resolver.project_id(self.workspace_id, self.params["project"])
         matches = sorted(self._links(), key=lambda link: link.get("id") or 0)
         if not matches:

@@ -61,8 +61,6 @@ class Workspace(Resource):
 
     def validate(self):
         super().validate()
-        if not self.params.get("id") and not self.params.get("organization"):
-            raise TogglValidationError("organization", "is required when the workspace is given by name")
         currency = self.params.get("default_currency")
         if currency is not None and not (len(currency) == 3 and currency.isalpha()):
             raise TogglValidationError("default_currency", "must be a three-letter ISO 4217 code, got %r" % currency)
@@ -75,13 +73,24 @@ class Workspace(Resource):
             found = self.client.get("/workspaces/%s" % ws_id, what="workspace %s" % ws_id)
             self.organization_id = found.get("organization_id") if isinstance(found, dict) else None
             return found
-        org_id = self.resolver.organization_id(self.params["organization"])
-        self.organization_id = org_id
-        return self._named(self.params["name"])
+        if self.params.get("organization") is not None:
+            self.organization_id = self.resolver.organization_id(self.params["organization"])
+        found = self._named(self.params["name"])
+        if found is not None and self.organization_id is None:
+            self.organization_id = found.get("organization_id")
+        return found
 
     def _named(self, name):
-        """The workspace of that exact name in the organization (a name, also when all digits)."""
+        """The workspace of that exact name (a name, also when all digits) in the organization, or
+        among all the token's workspaces when no organization is given (Resolver.find_workspace_by_name)."""
         return self.resolver.find_workspace_by_name(name, self.organization_id)
+
+    def vet(self, decision):
+        if decision.action == "create" and self.organization_id is None:
+            raise TogglValidationError(
+                "organization",
+                "is required to create workspace %r (the token sees no workspace of that name)" % self.params["name"],
+            )
 
     def create(self, desired):
         # Settings go with the create: a premium setting on a Free plan is refused (402)

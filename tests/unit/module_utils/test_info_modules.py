@@ -196,10 +196,10 @@ def test_validation_fails_before_any_request():
     info = OrganizationInfo({"organization": "Acme", "gather_subset": ["users", "nope"]}, client, Resolver(client))
     with pytest.raises(TogglValidationError):
         info.validate()
-    ws = WorkspaceInfo({"workspace": "HQ", "organization": None, "gather_subset": ["settings"]}, client, None)
+    ws = WorkspaceInfo({"workspace": " ", "organization": None, "gather_subset": ["settings"]}, client, None)
     with pytest.raises(TogglValidationError) as caught:
         ws.validate()
-    assert str(caught.value) == "organization: is required when the workspace is given by name"
+    assert str(caught.value) == "workspace: must be a workspace name or id"
     assert client.calls == []
 
 

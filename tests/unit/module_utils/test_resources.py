@@ -2,6 +2,7 @@
 
 import pytest
 
+from ansible_collections.trackops.toggl.plugins.module_utils.engine import Reconciler
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglReferenceError,
     TogglValidationError,
@@ -68,7 +69,6 @@ def test_rate_change_mode_goes_with_a_rate_change_only():
     [
         (dict(organization=1, name="x" * 141), "name", "141 characters long; Toggl allows at most 140"),
         (dict(organization=1, name="   "), "name", "non-space"),
-        (dict(name="x"), "organization", "required"),
         (dict(organization=1, name="x", default_currency="EURO"), "default_currency", "three-letter"),
         (dict(organization=1, name="x", default_hourly_rate=-1.0), "default_hourly_rate", "at least 0"),
         (dict(organization=1, name="x", rounding_minutes=-5), "rounding_minutes", "at least 0"),
@@ -208,6 +208,42 @@ def test_ids_cost_no_request_and_names_are_memoised():
     resolver.organization_id("A")
     resolver.organization_id("A")
     assert client.calls == [("GET", "/me/organizations")]
+
+
+def test_a_workspace_name_without_organization_is_found_among_all_the_tokens_workspaces():
+    workspaces = [
+        {"id": 5, "name": "HQ", "organization_id": 1},
+        {"id": 6, "name": "Labs", "organization_id": 1},
+        {"id": 7, "name": "Labs", "organization_id": 2},
+    ]
+    client = FakeClient({"/me/workspaces": workspaces})
+    resolver = Resolver(client)
+    assert resolver.workspace_id("HQ") == 5
+    with pytest.raises(TogglReferenceError) as caught:
+        resolver.workspace_id("Labs")
+    assert str(caught.value) == "workspace 'Labs' is in 2 of the token's organizations (1, 2): give organization"
+    with pytest.raises(TogglReferenceError) as caught:
+        resolver.workspace_id("hq")
+    assert str(caught.value) == "workspace 'hq' not found among the token's workspaces; did you mean 'HQ'?"
+    assert client.calls == [("GET", "/me/workspaces")], "one read, and no /me/organizations"
+
+
+def test_workspace_by_name_without_organization_is_found_or_asks_for_it_to_create_before_any_write():
+    client = FakeClient({"/me/workspaces": [{"id": 5, "name": "HQ", "organization_id": 1, "rounding": 1}]})
+    ws = Workspace(ws_params(name="HQ", rounding=1), client, Resolver(client))
+    ws.validate()
+    outcome = Reconciler().ensure(ws)
+    assert not outcome.changed and ws.organization_id == 1
+    for check_mode in (False, True):
+        client = FakeClient({"/me/workspaces": [{"id": 5, "name": "HQ", "organization_id": 1}]})
+        new = Workspace(ws_params(name="Delivery"), client, Resolver(client))
+        new.validate()
+        with pytest.raises(TogglValidationError) as caught:
+            Reconciler(check_mode=check_mode).ensure(new)
+        assert str(caught.value) == (
+            "organization: is required to create workspace 'Delivery' (the token sees no workspace of that name)"
+        )
+        assert client.calls == [("GET", "/me/workspaces")]
 
 
 @pytest.mark.parametrize("ref, expected", [(1, True), ("42", True), (" 7 ", True), ("Acme", False), (True, False)])

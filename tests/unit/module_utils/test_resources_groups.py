@@ -57,6 +57,9 @@ class FakeApi:
     # reads
     def get(self, path, params=None, what=None, service="track"):
         self.calls.append(("GET", path, params))
+        workspace = next((dict(ws, admin=True) for ws in self.workspaces if path == "/workspaces/%s" % ws["id"]), None)
+        if workspace is not None:
+            return workspace
         assert path == "/me", path
         return {"id": 99, "email": "robot@example.com"}  # the token's user, in no group here
 
@@ -677,8 +680,6 @@ def test_project_group_references_fail_naming_them(values, message):
 @pytest.mark.parametrize(
     "values, field, reason",
     [
-        (dict(workspace="HQ"), "organization", "required when workspace is given by name ('HQ')"),
-        (dict(group="Engineering"), "organization", "required when group is given by name ('Engineering')"),
         (dict(project=" "), "project", "is required"),
     ],
 )
@@ -687,6 +688,15 @@ def test_project_group_bad_input_fails_before_any_request(values, field, reason)
     with pytest.raises(TogglValidationError) as caught:
         ProjectGroup(pg_params(**values), api, Resolver(api)).validate()
     assert caught.value.field == field and reason in caught.value.reason and api.calls == []
+
+
+def test_project_group_names_without_organization_come_from_the_workspaces_organization():
+    api = pg_api()
+    link = ProjectGroup(pg_params(workspace="HQ", group="Contractors"), api, Resolver(api))
+    link.validate()
+    link.find()
+    assert (link.workspace_id, link.group_id) == (100, 201)
+    assert [call[1] for call in api.calls][:3] == ["/me/workspaces", "/workspaces/100", GROUPS_PATH]
 
 
 def test_projects_are_paged_until_a_short_page_and_memoised():

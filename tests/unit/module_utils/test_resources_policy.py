@@ -377,7 +377,6 @@ def test_mode_is_sent_without_start(mode, sent):
         (dict(mode="start-today", start="2026-01-01"), "mode", "give mode or start, not both"),
         (dict(mode="someday"), "mode", "must be one of"),
         (dict(start="next tuesday"), "start", "must be a date (2026-07-01) or an RFC 3339 date and time"),
-        (dict(workspace="Delivery"), "organization", "is required when the workspace is given by name"),
     ],
 )
 def test_rate_bad_input_fails_before_any_request(values, field, reason):
@@ -627,7 +626,6 @@ def test_reminder_update_may_not_empty_the_recipients():
         (dict(), "users/groups", "identified by its recipients"),
         (dict(users=[], groups=[]), "users/groups", "identified by its recipients"),
         (dict(reminder_id=600, users=[], groups=[]), "users/groups", "needs at least one user or group"),
-        (dict(users=["2"], workspace="HQ", organization=None), "organization", "is required"),
     ],
 )
 def test_reminder_bad_input_fails_before_any_request(values, field, reason):
@@ -1005,7 +1003,6 @@ def test_alert_update_may_not_remove_the_last_receiver():
         (dict(alert_id=700, source_kind=" "), "source_kind", "non-space"),
         (dict(alert_id=700, thresholds=[]), "thresholds", "give at least one threshold"),
         (dict(alert_id=700, receiver_roles=[], receiver_users=[]), "receiver_roles/receiver_users", "at least one"),
-        (dict(alert_id=700, workspace="HQ", organization=None), "organization", "is required"),
     ],
 )
 def test_alert_bad_input_fails_before_any_request(values, field, reason):

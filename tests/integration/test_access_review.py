@@ -10,6 +10,7 @@ import io
 import os
 import stat
 from html.parser import HTMLParser
+from pathlib import Path
 
 import large_organization as big
 from helpers import run_logged, seed
@@ -105,6 +106,20 @@ def test_a_1000_member_review_costs_six_requests_and_shows_every_access(simulato
         str(reports / "access-review.csv"),
         str(reports / "access-review.html"),
     ]
+    # Writing the reports is the run's output, not a change; the counts are AWX job artifacts.
+    assert [task["task"] for task in run.tasks if task["status"] == "changed"] == []
+    stats = run.task("Hand the result to AWX as job artifacts")["result"]["ansible_stats"]
+    assert stats["per_host"] is False
+    assert stats["data"]["toggl_access_review"] == {
+        "organization": "organization 10",
+        "people": 1000,
+        "joined": 953,
+        "invited": 20,
+        "inactive": 27,
+        "groups": 2,
+        "api_requests": 6,
+        "reports": [str(reports / "access-review.csv"), str(reports / "access-review.html")],
+    }
 
     rows, page = read_reports(reports)
     # Every member, every workspace they reach (directly or through a group), nothing more.
@@ -213,3 +228,22 @@ def test_without_an_organization_it_stops_before_any_request(simulator, run_play
     )
     assert log == []
     assert not reports.exists()
+
+
+def test_reports_go_to_the_working_directory_or_toggl_report_dir_never_beside_the_playbooks(
+    simulator, run_playbook, tmp_path
+):
+    """From an installed collection or an execution environment, beside playbooks/ is the
+    collection's own directory: the default is reports/ where ansible-playbook runs (the tests
+    run it in tmp_path), and TOGGL_REPORT_DIR (an AWX job's environment) overrides it."""
+    simulator.reset(seed("info"))
+    beside_playbooks = Path(__file__).resolve().parents[2] / "reports"
+    existed = beside_playbooks.exists()
+    run = run_playbook(PLAYBOOK, extra_vars={"toggl_organization": 10})
+    assert run.rc == 0, run
+    assert sorted(path.name for path in (tmp_path / "reports").iterdir()) == ["access-review.csv", "access-review.html"]
+    assert beside_playbooks.exists() == existed
+    elsewhere = tmp_path / "awx-artifacts"
+    run = run_playbook(PLAYBOOK, extra_vars={"toggl_organization": 10}, env={"TOGGL_REPORT_DIR": str(elsewhere)})
+    assert run.rc == 0, run
+    assert sorted(path.name for path in elsewhere.iterdir()) == ["access-review.csv", "access-review.html"]

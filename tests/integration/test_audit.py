@@ -199,6 +199,11 @@ def test_without_drift_the_report_says_so_and_the_gate_passes(simulator, run_pla
     assert document["summary"] == "No drift in 13 objects compared." == run.task(SUMMARY_TASK)["result"]["msg"][0]
     assert markdown.startswith("# Toggl drift report: organization 10\n\n**No drift in 13 objects compared.**")
     assert markdown_rows(markdown) == ["| no drift | | | |"]
+    # No drift is changed=0 in the recap (docs/awx.md): writing the report is no change.
+    assert [task["task"] for task in run.tasks if task["status"] == "changed"] == []
+    stats = run.task("Hand the result to AWX as job artifacts")["result"]["ansible_stats"]["data"]["toggl_audit"]
+    assert (stats["drift"], stats["differences"], stats["summary"]) == (False, 0, "No drift in 13 objects compared.")
+    assert stats["reports"] == [str(reports / "drift-report.json"), str(reports / "drift-report.md")]
 
 
 def test_without_check_mode_it_stops_before_any_request(simulator, run_playbook, tmp_path):

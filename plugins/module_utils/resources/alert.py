@@ -152,6 +152,18 @@ class WithoutNaturalKey:
 
     # -- writing ----------------------------------------------------------------------------
 
+    def delete(self, current):
+        self.delete_one(current)
+        self.remove_duplicates()
+        return None
+
+    def _reread(self, current):
+        """The object as the API lists it now; a failure when someone else deleted it meanwhile."""
+        for obj in self.read_all(fresh=True):
+            if obj.get(self.id_key) == current[self.id_key]:
+                return obj
+        raise TogglStateError("%s was deleted by someone else after this task read it" % self.label(current))
+
     def remove_duplicates(self):
         for dup in self.duplicates:
             if dup.get(self.id_key) not in self.removed_duplicates:
@@ -449,17 +461,6 @@ class Alert(WithoutNaturalKey, Resource):
                 )
             )
         return answer
-
-    def delete(self, current):
-        self.delete_one(current)
-        self.remove_duplicates()
-        return None
-
-    def _reread(self, current):
-        for alert in self.read_all(fresh=True):
-            if alert.get("id") == current["id"]:
-                return alert
-        raise TogglStateError("%s was deleted by someone else after this task read it" % self.label(current))
 
     def _put(self, path, body, current, settings):
         answer = self._send(self.client.put, path, body, current)

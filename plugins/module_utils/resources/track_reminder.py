@@ -21,7 +21,6 @@ from ansible_collections.trackops.toggl.plugins.module_utils.engine import settl
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglAnswerLostError,
     TogglReferenceError,
-    TogglStateError,
     TogglValidationError,
 )
 from ansible_collections.trackops.toggl.plugins.module_utils.references import check_workspace_reference, is_id
@@ -225,17 +224,6 @@ class TrackReminder(WithoutNaturalKey, Resource):
             lambda reminder: reminder is not None and not self.changes(self.state_of(reminder), settings),
             "%s: the API accepted the update but does not show it" % self.label(current),
         )
-
-    def delete(self, current):
-        self.delete_one(current)
-        self.remove_duplicates()
-        return None
-
-    def _reread(self, current):
-        for reminder in self.read_all(fresh=True):
-            if reminder.get("reminder_id") == current["reminder_id"]:
-                return reminder
-        raise TogglStateError("%s was deleted by someone else after this task read it" % self.label(current))
 
     @staticmethod
     def _carries(reminder, body):

@@ -52,6 +52,23 @@ def last_updated(state: State, workspace_id: int, level: str, level_id: int, rat
     return max((r.updated_at for r in periods), default=None)
 
 
+def record_workspace_user_rate(state: State, now: datetime, workspace, row, rate_type: str, amount, mode, creator_id):
+    """A rate or labor cost set through a workspace user's own settings (a PUT of the workspace
+    user, or of the organization user with its workspaces): a period starting now, by ``mode``."""
+    return record_rate(
+        state,
+        now,
+        workspace_id=workspace.id,
+        level="workspace_user",
+        level_id=row.id,
+        rate_type=rate_type,
+        amount=amount,
+        mode=mode,
+        start=None,
+        creator_id=creator_id,
+    )
+
+
 def record_rate(
     state: State,
     now: datetime,

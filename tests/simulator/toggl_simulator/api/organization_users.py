@@ -384,17 +384,15 @@ def _replace_workspaces(items: list[dict], org: Organization, membership: Organi
             row.working_hours_in_minutes = int(item["working_hours"])
         for field, rate_type in (("rate", rate_history.BILLABLE), ("cost", rate_history.LABOR)):
             if payload.given(item, field) and item[field] != user_rate(row, rate_type):
-                rate_history.record_rate(
+                rate_history.record_workspace_user_rate(
                     state,
                     now,
-                    workspace_id=workspace.id,
-                    level="workspace_user",
-                    level_id=row.id,
-                    rate_type=rate_type,
-                    amount=item[field],
-                    mode=workspace.settings["rate_change_mode"],
-                    start=None,
-                    creator_id=access.caller().id,
+                    workspace,
+                    row,
+                    rate_type,
+                    item[field],
+                    workspace.settings["rate_change_mode"],
+                    access.caller().id,
                 )
         row.at = now
         workspace.at = now

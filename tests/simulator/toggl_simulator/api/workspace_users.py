@@ -181,17 +181,15 @@ def _apply_update(body: dict, row: WorkspaceUser, new_role: str | None) -> None:
         if field in cleared:
             rate_history.clear_rate(state, now, workspace.id, "workspace_user", row.id, rate_type)
         elif payload.given(body, field) and body[field] != user_rate(row, rate_type):
-            rate_history.record_rate(
+            rate_history.record_workspace_user_rate(
                 state,
                 now,
-                workspace_id=workspace.id,
-                level="workspace_user",
-                level_id=row.id,
-                rate_type=rate_type,
-                amount=body[field],
-                mode=body.get(mode_field) or workspace.settings["rate_change_mode"],
-                start=None,
-                creator_id=access.caller().id,
+                workspace,
+                row,
+                rate_type,
+                body[field],
+                body.get(mode_field) or workspace.settings["rate_change_mode"],
+                access.caller().id,
             )
     row.at = now
 

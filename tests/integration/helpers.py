@@ -58,6 +58,30 @@ def seed(name="default"):
         return json.load(handle)
 
 
+def people_with_second_admin(third_workspace=False):
+    """The people seed plus a second organization admin (tok-admin2), a plain member (tok-member),
+    a third group and, with ``third_workspace``, a third workspace ("Acme Ops", id 102)."""
+    data = seed("people")
+    org = data["organizations"][0]
+    org["users"] += [{"id": 1090, "user_id": 90, "admin": True}, {"id": 1091, "user_id": 91}]
+    if third_workspace:
+        org["workspaces"].append(
+            {"id": 102, "name": "Acme Ops", "users": [{"id": 2201, "user_id": 1, "role": "admin"}]}
+        )
+    org["groups"].append({"id": 302, "name": "Ops", "users": [], "workspaces": []})
+    return data
+
+
+def on(control, run_playbook):
+    """run_playbook pointed at another simulator (a second one a test started)."""
+
+    def run(playbook, **kwargs):
+        env = dict(kwargs.pop("env", None) or {}, TOGGL_API_URL=control.api_url)
+        return run_playbook(playbook, env=env, **kwargs)
+
+    return run
+
+
 def task_playbook(module, args, name="under test"):
     """A playbook with one task of ``module`` (short name) with ``args``."""
     play = {

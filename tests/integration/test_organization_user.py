@@ -12,6 +12,8 @@ from helpers import (
     converge_cycle,
     converge_cycle_many,
     failure_of,
+    on,
+    people_with_second_admin,
     result_of,
     run_logged,
     seed,
@@ -418,27 +420,6 @@ def test_groups_of_a_member_are_set_exactly_in_the_same_request_as_inactive(simu
 # -- issue 11: read lag, both profiles, lost answers, second writers, partial rights ---------------
 
 
-def people_with_second_admin():
-    """The people seed plus a second organization admin (tok-admin2), a plain member (tok-member)
-    and a third group."""
-    data = copy.deepcopy(seed("people"))
-    org = data["organizations"][0]
-    org["users"] += [{"id": 1090, "user_id": 90, "admin": True}, {"id": 1091, "user_id": 91}]
-    org["groups"].append({"id": 302, "name": "Ops", "users": [], "workspaces": []})
-    return data
-
-
-def on(control, run_playbook):
-    """run_playbook pointed at another simulator."""
-
-    def run(playbook, **kwargs):
-        env = dict(kwargs.pop("env", None) or {}, TOGGL_API_URL=control.api_url)
-        return run_playbook(playbook, env=env, **kwargs)
-
-    return run
-
-
-@pytest.mark.converge
 @pytest.mark.parametrize(
     "options", [["--profile", "swagger", "--read-lag-ms", "1500"], ["--profile", "pages"]], ids=["lag1500", "pages"]
 )

@@ -11,6 +11,8 @@ from helpers import (
     converge_cycle,
     converge_cycle_many,
     failure_of,
+    on,
+    people_with_second_admin,
     result_of,
     run_logged,
     seed,
@@ -359,27 +361,6 @@ def test_failures_name_the_culprit_before_any_write(simulator, run_playbook):
 # -- issue 11: the 2026 Swagger, read lag, both profiles, second writers, partial rights ------------
 
 
-def people_with_second_admin():
-    """The people seed plus a second organization admin (tok-admin2), a plain member (tok-member),
-    a third workspace and a third group."""
-    data = copy.deepcopy(seed("people"))
-    org = data["organizations"][0]
-    org["users"] += [{"id": 1090, "user_id": 90, "admin": True}, {"id": 1091, "user_id": 91}]
-    org["workspaces"].append({"id": 102, "name": "Acme Ops", "users": [{"id": 2201, "user_id": 1, "role": "admin"}]})
-    org["groups"].append({"id": 302, "name": "Ops", "users": [], "workspaces": []})
-    return data
-
-
-def on(control, run_playbook):
-    """run_playbook pointed at another simulator."""
-
-    def run(playbook, **kwargs):
-        env = dict(kwargs.pop("env", None) or {}, TOGGL_API_URL=control.api_url)
-        return run_playbook(playbook, env=env, **kwargs)
-
-    return run
-
-
 @pytest.mark.converge
 def test_adding_with_settings_converges_with_a_read_lag_of_1500_ms(start_simulator, run_playbook):
     lagging = start_simulator(seed("people"), ["--read-lag-ms", "1500"])
@@ -453,7 +434,7 @@ def test_cost_of_adding_existing_members(start_simulator, run_playbook):
 def test_a_second_admin_writing_between_read_and_write_loses_nothing(start_simulator, run_playbook):
     # Without read lag: a write made less than the lag before this task's re-read cannot show in
     # it, on the live API either; that window (lag + one request) is what a whole-list write leaves.
-    simulator = start_simulator(people_with_second_admin(), ["--read-lag-ms", "0"])
+    simulator = start_simulator(people_with_second_admin(third_workspace=True), ["--read-lag-ms", "0"])
     run_playbook = on(simulator, run_playbook)
     # before this task's re-read: admin2 puts dan into Ops (102); right before its PUT: admin2
     # makes dan an organization admin and puts him into Contractors (301)
@@ -497,7 +478,7 @@ def test_a_second_admin_writing_between_read_and_write_loses_nothing(start_simul
 
 @pytest.mark.parametrize("check", [True, False])
 def test_a_plain_members_token_fails_naming_the_right_before_any_write(simulator, run_playbook, check):
-    simulator.reset(people_with_second_admin())
+    simulator.reset(people_with_second_admin(third_workspace=True))
     playbook = ws_user_playbook(workspace=101, user="dan@example.com", role="projectlead")
     run, log = run_logged(simulator, run_playbook, playbook, check=check, env={"TOGGL_API_TOKEN": "tok-member"})
     assert failure_of(run, "under test").startswith("the token's user is not an admin of organization Acme (10)")

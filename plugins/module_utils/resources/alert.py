@@ -152,6 +152,14 @@ class WithoutNaturalKey:
 
     # -- writing ----------------------------------------------------------------------------
 
+    # The copies are part of the compared state (they are to go), never of what is written.
+    def changes(self, current_state, desired):
+        settings = {option: value for option, value in desired.items() if option != DUPLICATES}
+        return self.duplicates_changed(current_state, super().changes(current_state, settings))
+
+    def payload(self, values):
+        return super().payload({option: value for option, value in values.items() if option != DUPLICATES})
+
     def delete(self, current):
         self.delete_one(current)
         self.remove_duplicates()
@@ -375,13 +383,6 @@ class Alert(WithoutNaturalKey, Resource):
         if self.receiver_user_ids is not None:
             desired["receiver_users"] = self.receiver_user_ids
         return self.desired_duplicates(desired)
-
-    def changes(self, current_state, desired):
-        settings = {option: value for option, value in desired.items() if option != DUPLICATES}
-        return self.duplicates_changed(current_state, super().changes(current_state, settings))
-
-    def payload(self, values):
-        return super().payload({option: value for option, value in values.items() if option != DUPLICATES})
 
     def state_of(self, obj):
         """The identity and the settings the task sets (all fields when it deletes), and the

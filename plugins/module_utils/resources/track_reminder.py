@@ -161,13 +161,6 @@ class TrackReminder(WithoutNaturalKey, Resource):
             desired["groups"] = self.group_ids
         return self.desired_duplicates(desired)
 
-    def changes(self, current_state, desired):
-        settings = {option: value for option, value in desired.items() if option != DUPLICATES}
-        return self.duplicates_changed(current_state, super().changes(current_state, settings))
-
-    def payload(self, values):
-        return super().payload({option: value for option, value in values.items() if option != DUPLICATES})
-
     def state_of(self, obj):
         """The recipients and the settings the task sets (all fields when it deletes), and the
         copies of the reminder the task removes."""

@@ -430,17 +430,15 @@ def update_organization_user(organization_id: int, organization_user_id: int):
         for workspace in state.workspaces_of(org.id):
             row = state.workspace_user(workspace.id, membership.user_id)
             if row and user_rate(row, rate_history.LABOR) != body["labour_cost"]:
-                rate_history.record_rate(
+                rate_history.record_workspace_user_rate(
                     state,
                     now,
-                    workspace_id=workspace.id,
-                    level="workspace_user",
-                    level_id=row.id,
-                    rate_type=rate_history.LABOR,
-                    amount=body["labour_cost"],
-                    mode=body.get("rate_change_mode") or workspace.settings["rate_change_mode"],
-                    start=None,
-                    creator_id=access.caller().id,
+                    workspace,
+                    row,
+                    rate_history.LABOR,
+                    body["labour_cost"],
+                    body.get("rate_change_mode") or workspace.settings["rate_change_mode"],
+                    access.caller().id,
                 )
     if body.get("workspaces") is not None:
         _replace_workspaces(body["workspaces"], org, membership)

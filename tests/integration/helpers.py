@@ -82,6 +82,31 @@ def on(control, run_playbook):
     return run
 
 
+def calls(log):
+    """(method, path) of each request of a log."""
+    return [(entry["method"], entry["path"]) for entry in log]
+
+
+def squashed(log):
+    """``calls`` with repeated reads folded into one: re-reads after a write, until it shows
+    (engine.settle), depend on the simulator's read lag."""
+    folded = []
+    for call in calls(log):
+        if not (folded and call == folded[-1] and call[0] == "GET"):
+            folded.append(call)
+    return folded
+
+
+# The workspace_policy role on localhost, its data given as extra vars (fault and read-lag tests).
+POLICY_PLAYBOOK = """
+- name: Workspace policy
+  hosts: localhost
+  gather_facts: false
+  roles:
+    - role: trackops.toggl.workspace_policy
+"""
+
+
 def task_playbook(module, args, name="under test"):
     """A playbook with one task of ``module`` (short name) with ``args``."""
     play = {

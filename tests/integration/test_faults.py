@@ -48,7 +48,16 @@ from pathlib import Path
 
 import pytest
 import requests
-from helpers import api_get, changed_tasks, record_requests, run_logged, seed, simulator_options, writes_in
+from helpers import (
+    POLICY_PLAYBOOK,
+    api_get,
+    changed_tasks,
+    record_requests,
+    run_logged,
+    seed,
+    simulator_options,
+    writes_in,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOK = "playbooks/onboard.yml"
@@ -77,15 +86,8 @@ PEOPLE = [
 ]
 EXTRA_VARS = {"toggl_organization": "Acme", "toggl_onboarding_people": PEOPLE}
 
-# The workspace_policy role with one write of each kind it sends: workspace settings, a rate at
-# workspace and at workspace-user level, a new reminder, a changed one, a new alert.
-POLICY_PLAYBOOK = """
-- name: Workspace policy
-  hosts: localhost
-  gather_facts: false
-  roles:
-    - role: trackops.toggl.workspace_policy
-"""
+# The workspace_policy role's data, one write of each kind it sends: workspace settings, a rate at
+# workspace and at workspace-user level, a new reminder, a new alert.
 POLICY_VARS = {
     "toggl_organization": "Acme",
     "toggl_workspace_policy_workspaces": [

@@ -13,7 +13,7 @@ import time
 import pytest
 import requests
 import yaml
-from helpers import CHECK_AFTER, api_get, converge_cycle, result_of, run_logged, seed, task_playbook, writes_in
+from helpers import CHECK_AFTER, api_get, calls, converge_cycle, result_of, run_logged, seed, task_playbook, writes_in
 
 API = "/api/v9"
 GROUPS = API + "/organizations/10/groups"
@@ -46,10 +46,6 @@ def group_in_state(simulator, group_id):
 
 def member_ids(group):
     return sorted(user["user_id"] for user in group["users"])
-
-
-def calls(log):
-    return [(entry["method"], entry["path"]) for entry in log]
 
 
 @pytest.mark.converge

@@ -8,6 +8,7 @@ import pytest
 import yaml
 from helpers import (
     api_get,
+    calls,
     cases_playbook,
     converge_cycle,
     converge_cycle_many,
@@ -17,6 +18,7 @@ from helpers import (
     result_of,
     run_logged,
     seed,
+    squashed,
     task_playbook,
     writes_in,
 )
@@ -45,20 +47,6 @@ def play_of(tasks):
         ],
     }
     return yaml.safe_dump([play], sort_keys=False)
-
-
-def calls(log):
-    return [(entry["method"], entry["path"]) for entry in log]
-
-
-def squashed(log):
-    """``calls`` with repeated reads folded into one: re-reads after a write, until it shows
-    (engine.settle), depend on the simulator's read lag."""
-    folded = []
-    for call in calls(log):
-        if not (folded and call == folded[-1] and call[0] == "GET"):
-            folded.append(call)
-    return folded
 
 
 def members(simulator, org_id=10, **query):

@@ -14,16 +14,9 @@ import time
 from collections import Counter
 
 import pytest
-from helpers import changed_tasks, run_logged, seed, writes_in
+from helpers import POLICY_PLAYBOOK, changed_tasks, run_logged, seed, writes_in
 
 LAG_MS = 1500
-POLICY_PLAYBOOK = """
-- name: Workspace policy
-  hosts: localhost
-  gather_facts: false
-  roles:
-    - role: trackops.toggl.workspace_policy
-"""
 PEOPLE = [
     {
         "email": "nina@example.com",

@@ -7,6 +7,7 @@ import copy
 import pytest
 from helpers import (
     api_get,
+    calls,
     cases_playbook,
     converge_cycle,
     converge_cycle_many,
@@ -16,6 +17,7 @@ from helpers import (
     result_of,
     run_logged,
     seed,
+    squashed,
     task_playbook,
     writes_in,
 )
@@ -34,20 +36,6 @@ def ws_user_playbook(**args):
 
 
 ORG_USERS = "/api/v9/organizations/10/users"
-
-
-def calls(log):
-    return [(entry["method"], entry["path"]) for entry in log]
-
-
-def squashed(log):
-    """``calls`` with repeated reads folded into one: re-reads after a write, until it shows
-    (engine.settle), depend on the simulator's read lag."""
-    folded = []
-    for call in calls(log):
-        if not (folded and call == folded[-1] and call[0] == "GET"):
-            folded.append(call)
-    return folded
 
 
 def workspace_users(simulator, path=HQ):

@@ -29,6 +29,8 @@ options:
     description:
       - Base URL of the Toggl Track API v9.
       - Point it at the simulator shipped in C(tests/simulator) to try playbooks without a real account.
+      - A URL that misses the API's base path (such as C(https://api.track.toggl.com) without C(/api/v9)) answers
+        HTTP 404 even for C(/me), which every token has; the module then fails naming O(api_url).
       - If not set, the value of the E(TOGGL_API_URL) environment variable is used.
     type: str
     default: https://api.track.toggl.com/api/v9
@@ -76,10 +78,26 @@ options:
       - If not set, the value of the E(TOGGL_MAX_RETRIES) environment variable is used.
     type: int
     default: 5
+  quota_wait:
+    description:
+      - Seconds the module may wait, in all, for the hourly Toggl API quota to reset. V(0) never waits.
+      - Before its first write, a module that changes state counts the requests its writes need (at least) and
+        compares them with the quota its reads left (header C(X-Toggl-Quota-Remaining)). When they do not fit, it
+        fails with nothing written, naming the need, what is left and when the window resets; with O(quota_wait)
+        at least the reset (header C(X-Toggl-Quota-Resets-In)), it waits for the reset instead and goes on.
+      - A request the API refuses with HTTP 402 because the quota is exhausted is sent again after the reset it
+        names, while O(quota_wait) still holds that wait; otherwise the task fails naming the reset.
+      - The waits never add up to more than O(quota_wait). Each one is a warning, and RV(quota_waited) says
+        how many seconds the module waited.
+      - In check mode nothing is written, so nothing is refused or waited for; a shortage is a warning.
+      - If not set, the value of the E(TOGGL_QUOTA_WAIT) environment variable is used.
+    type: int
+    default: 0
 notes:
   - Every request counts against the user's hourly Toggl API quota (for example 240 requests per hour on
     Starter; requests to C(/me...) endpoints, used to resolve organization and workspace names, 30 per hour).
-    Give ids instead of names where you have them, and see RV(api_requests) for what each task sent.
+    Give ids instead of names where you have them, and see RV(api_requests) for what each task sent; the
+    P(trackops.toggl.toggl_requests#callback) callback lists them for every task at the end of the playbook.
   - An HTTP 403 is reported as bad credentials only while nothing has proven them good; once a request with them
     succeeded (a refused first read asks C(GET /me)), or for any write, it is reported as a refusal of what the
     token's user may do.

@@ -10,6 +10,7 @@ the redaction of credentials from every message the transport builds.
 
 import base64
 import json
+import math
 import time
 import traceback
 from datetime import datetime, timedelta, timezone
@@ -50,6 +51,9 @@ IDEMPOTENT_METHODS = frozenset(["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELET
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 QUOTA_REMAINING_HEADER = "X-Toggl-Quota-Remaining"
 QUOTA_RESETS_HEADER = "X-Toggl-Quota-Resets-In"
+# The two quotas a Track request draws on (README facts), see quota_scope.
+USER_QUOTA = "user"
+ORGANIZATION_QUOTA = "organization"
 # What replaces a credential in a message (the mask Ansible itself uses for no_log values).
 REDACTED = "********"
 SECRET_OPTIONS = ("api_token", "api_password", "focus_api_key")
@@ -149,6 +153,8 @@ class TogglClient:
         ca_path=None,
         request_timeout=30,
         max_retries=5,
+        quota_wait=0,
+        sleep=time.sleep,
     ):
         # Every form the credentials could take in a message, as given (whitespace and all),
         # redacted from whatever this client raises.
@@ -187,6 +193,14 @@ class TogglClient:
         self.requests = RequestCounter()
         self.quota_remaining = None
         self.quota_resets_in = None
+        # The newest (remaining, resets_in, time.monotonic()) of each quota (see quota_left).
+        self._quota_by_scope = {}
+        # Seconds this run may wait for the quota in all (wait_for_quota), waited so far, and
+        # one message per wait (the module's warnings). ``sleep`` is injectable for tests.
+        self.quota_wait = quota_wait or 0
+        self.quota_waited = 0
+        self.quota_waits = []
+        self._sleep = sleep
         # Services whose credential an answer has proven good (see _error's 403).
         self._accepted = set()
         # The newest Date header: (aware UTC datetime, time.monotonic() when it arrived).
@@ -275,6 +289,25 @@ class TogglClient:
         target = self.services[service]
         if service == "focus":
             require_focus_key(self, "%s needs the Toggl Focus API" % (what or path))
+        while True:
+            response = self._transmit(method, path, params, body, target)
+            self._note_quota(response, path, service)
+            self._note_date(response)
+            # README facts: the quota refuses a request (402) before the API handles it, so even
+            # a POST that met it was not applied and may be sent again once the window allows.
+            if not (response.status_code == 402 and self._waited_out_quota(method, path, response)):
+                break
+        if response.status_code >= 400:
+            if response.status_code in gone and _sent_before(response):
+                # Swagger/pages agree a deleted object answers 404 (alerts: 403); the earlier
+                # attempt, whose answer was lost, removed it.
+                return None, response
+            raise self._error(method, path, response, what, target)
+        self._accepted.add(target.name)
+        return _parse_body(response), response
+
+    def _transmit(self, method, path, params, body, target):
+        """One request (urllib3 retries it as TogglRetry allows); the answer, whatever its status."""
         self.requests.add(method)
         try:
             response = self.session.request(
@@ -307,16 +340,7 @@ class TogglClient:
             else:
                 message = "the connection was closed before an answer (%s)" % self._reason(exc)
             raise self._lost(method, path, body, message) from None
-        self._note_quota(response)
-        self._note_date(response)
-        if response.status_code >= 400:
-            if response.status_code in gone and _sent_before(response):
-                # Swagger/pages agree a deleted object answers 404 (alerts: 403); the earlier
-                # attempt, whose answer was lost, removed it.
-                return None, response
-            raise self._error(method, path, response, what, target)
-        self._accepted.add(target.name)
-        return _parse_body(response), response
+        return response
 
     def _lost(self, method, path, body, message):
         """A request that went out without an answer: for a POST the object may exist now."""
@@ -330,25 +354,76 @@ class TogglClient:
 
     def _token_accepted(self, service):
         """Whether ``GET /me`` succeeds with this service's credentials (one request, counted)."""
+        status = self._probe_me(service)
+        return status is not None and status < 400
+
+    def _probe_me(self, service):
+        """The status ``GET /me`` answers with this service's credentials (one request, counted),
+        or None when no answer came."""
         self.requests.add("GET")
         try:
             response = self.session.request(
                 "GET", service.base_url + "/me", auth=service.auth, headers=service.headers, timeout=self.timeout
             )
         except requests.exceptions.RequestException:
-            return False
-        self._note_quota(response)
+            return None
+        self._note_quota(response, "/me", service.name)
         self._note_date(response)
-        if response.status_code >= 400:
+        if response.status_code < 400:
+            self._accepted.add(service.name)
+        return response.status_code
+
+    def _note_quota(self, response, path, service):
+        remaining = _int_header(response, QUOTA_REMAINING_HEADER)
+        if remaining is None:
+            return
+        resets_in = _int_header(response, QUOTA_RESETS_HEADER)
+        self.quota_remaining = remaining
+        self.quota_resets_in = resets_in
+        if service == "track":
+            self._quota_by_scope[quota_scope(path)] = (remaining, resets_in, time.monotonic())
+
+    def quota_left(self):
+        """``(remaining, resets_in)`` of the organization-level quota, as the newest Track answer
+        outside ``/me...`` told it (the reset counted down since), or ``(None, None)`` before any.
+
+        README facts: the quota is counted per user per organization, ``/me...`` against a
+        user-level budget of its own; the collection's writes go to organization and workspace
+        paths, so a task's writes draw on the organization-level one its reads last showed."""
+        noted = self._quota_by_scope.get(ORGANIZATION_QUOTA)
+        if noted is None:
+            return None, None
+        remaining, resets_in, received = noted
+        if resets_in is not None:
+            resets_in = max(0, int(math.ceil(resets_in - (time.monotonic() - received))))
+        return remaining, resets_in
+
+    def wait_for_quota(self, seconds, reason):
+        """Sleep ``seconds`` (whole, at least 1) when what is left of the ``quota_wait`` budget
+        holds them, and note the wait (``quota_waited``, ``quota_waits``); False, without
+        sleeping, when it does not or the reset is unknown. So the waits of one module run never
+        add up to more than ``quota_wait``."""
+        if seconds is None:
             return False
-        self._accepted.add(service.name)
+        seconds = max(1, int(math.ceil(seconds)))
+        if seconds > self.quota_wait - self.quota_waited:
+            return False
+        self._sleep(seconds)
+        self.quota_waited += seconds
+        self.quota_waits.append(
+            "waited %d s for the Toggl API quota (%s); %d s of quota_wait %d s left"
+            % (seconds, reason, self.quota_wait - self.quota_waited, self.quota_wait)
+        )
         return True
 
-    def _note_quota(self, response):
-        remaining = _int_header(response, QUOTA_REMAINING_HEADER)
-        if remaining is not None:
-            self.quota_remaining = remaining
-            self.quota_resets_in = _int_header(response, QUOTA_RESETS_HEADER)
+    def _waited_out_quota(self, method, path, response):
+        """A 402 of the exhausted quota (remaining 0, README facts; a paid-plan refusal has no
+        such header) that ``quota_wait`` covers: waited for the window it names, to send again."""
+        if _int_header(response, QUOTA_REMAINING_HEADER) != 0:
+            return False
+        resets = _int_header(response, QUOTA_RESETS_HEADER)
+        reason = "%s %s answered 402: quota exhausted, resets in %s s" % (method, path, resets)
+        return self.wait_for_quota(resets, reason)
 
     def _note_date(self, response):
         value = response.headers.get("Date")
@@ -376,19 +451,16 @@ class TogglClient:
         if status == 402:
             if _int_header(response, QUOTA_REMAINING_HEADER) == 0:
                 resets = _int_header(response, QUOTA_RESETS_HEADER)
-                return TogglApiError(
-                    method,
-                    path,
-                    status,
-                    api_message,
-                    summary="Toggl API quota exhausted, resets in %s s" % (resets if resets is not None else "?"),
-                    quota_exhausted=True,
-                )
+                summary = "Toggl API quota exhausted, resets in %s s" % (resets if resets is not None else "?")
+                if self.quota_waited:
+                    summary += " (waited %d s of quota_wait %d s already)" % (self.quota_waited, self.quota_wait)
+                else:
+                    summary += " (set quota_wait, env TOGGL_QUOTA_WAIT, to wait for it)"
+                return TogglApiError(method, path, status, api_message, summary=summary, quota_exhausted=True)
             return TogglApiError(method, path, status, api_message, summary="needs a paid Toggl plan: " + api_message)
         if status == 404:
             summary = "%s not found" % (what or path)
-            if service.name == "track" and (path == "/me" or path.startswith("/me/")):
-                # Every token has a /me: a 404 there means the URL misses the API's base path.
+            if service.name == "track" and self._base_path_missing(method, path, response, service):
                 summary = "%s not found: check api_url (%s), it should end in /api/v9" % (
                     what or path,
                     service.base_url,
@@ -403,6 +475,21 @@ class TogglClient:
                 summary="rate limited by the Toggl API after %d retries" % self.max_retries,
             )
         return TogglApiError(method, path, status, api_message)
+
+    def _base_path_missing(self, method, path, response, service):
+        """Whether a Track 404 says that ``api_url`` misses the API's base path (``/api/v9``)
+        rather than that the object is missing. Every token has a ``/me``, so a 404 there means
+        the URL is wrong; so does a 404 whose body is not JSON (the API's error bodies are a
+        JSON-encoded string, README facts), such as a web server's HTML page. A read answered
+        404 before any Track answer succeeded costs one more request, ``GET /me``: a 404 there
+        too tells. A write never does: every module reads before it writes (see _refusal)."""
+        if path == "/me" or path.startswith("/me/"):
+            return True
+        if response.content and not _is_json(response):
+            return True
+        if service.name in self._accepted or method != "GET":
+            return False
+        return self._probe_me(service) == 404
 
     def _refusal(self, method, path, api_message, service, after_lost_answer=False):
         """A 403: bad credentials only while nothing has proven them good.
@@ -478,6 +565,19 @@ def _int_header(response, name):
         return int(float(value)) if value is not None else None
     except ValueError:
         return None
+
+
+def quota_scope(path):
+    """Which quota a Track request draws on (README facts): ``/me...`` the user-level one."""
+    return USER_QUOTA if path == "/me" or path.startswith("/me/") else ORGANIZATION_QUOTA
+
+
+def _is_json(response):
+    try:
+        response.json()
+    except ValueError:
+        return False
+    return True
 
 
 def _parse_body(response):

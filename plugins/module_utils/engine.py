@@ -13,6 +13,7 @@ import time
 
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglError,
+    TogglQuotaError,
     TogglStateError,
     TogglValidationError,
 )
@@ -112,6 +113,7 @@ class Reconciler:
         decisions = [self.decide(resource, state) for resource in resources]
         refuse_two_entries_for_one_object(decisions)
         self.vet(decisions)
+        plan_quota(decisions, self.check_mode)
         if self.check_mode or not decisions:
             return [self._predicted(decision) for decision in decisions]
         description = type(decisions[0].resource)
@@ -261,6 +263,43 @@ def refuse_two_entries_for_one_object(decisions):
                 "entries %d and %d both name %s: list each once" % (seen[ident], number, resource.label(current)),
             )
         seen[ident] = number
+
+
+def plan_quota(decisions, check_mode=False):
+    """Before the task's first write: refuse writes the hourly quota cannot carry to their end.
+
+    README facts: the API counts requests in an hourly window per user per organization, tells
+    what is left in X-Toggl-Quota-Remaining / X-Toggl-Quota-Resets-In (seconds), and answers 402
+    beyond it. A task stopped by a 402 halfway leaves half its writes applied; refused here,
+    nothing was written. The need is the description's ``writes_needed_many`` (the least the
+    write phase sends), the quota what the task's last read outside /me... showed (the client's
+    ``quota_left``; no header, no plan). With ``quota_wait`` covering the reset, the task waits
+    for it instead (client.wait_for_quota), and a 402 later in the run waits too (client).
+    In check mode nothing is written, so nothing is refused: a shortage is a warning."""
+    writing = [decision for decision in decisions if decision.writes]
+    if not writing:
+        return
+    first = writing[0].resource
+    quota_left = getattr(first.client, "quota_left", None)
+    if quota_left is None:  # a test double without a transport
+        return
+    remaining, resets_in = quota_left()
+    if remaining is None:
+        return
+    needed = type(first).writes_needed_many(writing)
+    if needed <= remaining:
+        return
+    resets = "?" if resets_in is None else resets_in
+    shortage = "needs %d request%s, %d left, resets in %s s" % (needed, "" if needed == 1 else "s", remaining, resets)
+    if check_mode:
+        first.warnings.append("Toggl API quota: a real run of this task %s" % shortage)
+        return
+    if first.client.wait_for_quota(resets_in, "before the first write: " + shortage):
+        return
+    raise TogglQuotaError(
+        "Toggl API quota too low to finish this task: %s; nothing was written "
+        "(rerun after the reset, or set quota_wait, env TOGGL_QUOTA_WAIT, to wait for it)" % shortage
+    )
 
 
 def require_rights(decision):

@@ -67,3 +67,8 @@ class TogglAnswerLostError(TogglApiError):
 
 class TogglAccessError(TogglError):
     """The token's user lacks the organization rights a task needs; raised before any write."""
+
+
+class TogglQuotaError(TogglError):
+    """The hourly API quota left cannot carry the task's writes; raised before the first write
+    (engine.plan_quota), so nothing was written."""

@@ -42,6 +42,7 @@ def toggl_argument_spec():
         ca_path=dict(type="path"),
         request_timeout=dict(type="float", default=30, fallback=(env_fallback, ["TOGGL_REQUEST_TIMEOUT"])),
         max_retries=dict(type="int", default=5, fallback=(env_fallback, ["TOGGL_MAX_RETRIES"])),
+        quota_wait=dict(type="int", default=0, fallback=(env_fallback, ["TOGGL_QUOTA_WAIT"])),
     )
 
 
@@ -84,6 +85,8 @@ class TogglModule(AnsibleModule):
             )
         if self.params["max_retries"] < 0:
             self.fail_json(msg="max_retries: must be 0 or more, got %s" % self.params["max_retries"])
+        if self.params["quota_wait"] < 0:
+            self.fail_json(msg="quota_wait: must be 0 or more seconds, got %s" % self.params["quota_wait"])
         if not self.params["validate_certs"]:
             # The user chose not to verify; urllib3's per-request warning would only repeat it.
             try:
@@ -108,16 +111,28 @@ class TogglModule(AnsibleModule):
                 ca_path=p["ca_path"],
                 request_timeout=p["request_timeout"],
                 max_retries=p["max_retries"],
+                quota_wait=p["quota_wait"],
             )
         return self._client
 
     def request_summary(self):
-        """``api_requests`` and, when the API sent it, ``quota_remaining``."""
+        """``api_requests``; when the API sent it, ``quota_remaining``; when the run waited for
+        the quota (``quota_wait``), ``quota_waited`` and a warning per wait. Every exit, success
+        or failure, goes through here."""
         if self._client is None:
             return {"api_requests": {"total": 0}}
         summary = {"api_requests": self._client.requests.as_result()}
-        if self._client.quota_remaining is not None:
-            summary["quota_remaining"] = self._client.quota_remaining
+        # The organization's quota, which the task's writes draw on (client.quota_left), when a
+        # request outside /me... told it; else the user-level one of /me... (README facts).
+        remaining = self._client.quota_left()[0]
+        if remaining is None:
+            remaining = self._client.quota_remaining
+        if remaining is not None:
+            summary["quota_remaining"] = remaining
+        if self._client.quota_waited:
+            summary["quota_waited"] = self._client.quota_waited
+            while self._client.quota_waits:
+                self.warn(self._client.quota_waits.pop(0))
         return summary
 
     def fail(self, error):

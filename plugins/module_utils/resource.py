@@ -121,6 +121,24 @@ class Resource:
         """Refuse the task's decisions together, after each was vetted alone (see ``vet``): for
         checks that depend on what the task as a whole would write, and in which order."""
 
+    # -- the quota the writes need (engine.plan_quota) ------------------------------------------
+
+    def writes_needed(self, decision):
+        """The requests writing ``decision`` sends at least: 1 when it writes, else 0.
+
+        A description whose write costs more (a write per workspace, a read before a PUT that
+        replaces a list) overrides this, or ``writes_needed_many`` for what its batches share.
+        Re-reads while a write does not show yet (engine.settle) depend on the API's lag and
+        are not counted: the figure is the least the task sends, so a refusal is never wrong."""
+        return 1 if decision.writes else 0
+
+    @classmethod
+    def writes_needed_many(cls, decisions):
+        """The requests the task's write phase sends at least (default: the sum of
+        ``writes_needed``); a description whose ``create_many`` / ``update_many`` /
+        ``delete_many`` or ``confirm`` shares or adds requests counts them here."""
+        return sum(decision.resource.writes_needed(decision) for decision in decisions)
+
     # -- desired and current state ------------------------------------------------------
 
     def desired(self):

@@ -126,6 +126,11 @@ quota_remaining:
   returned: when the API sent the header
   type: int
   sample: 238
+quota_waited:
+  description: Seconds the module waited for the hourly API quota to reset, at most O(quota_wait); one warning per wait.
+  returned: when the module waited
+  type: int
+  sample: 57
 """
 
 from ansible_collections.trackops.toggl.plugins.module_utils.module import TogglModule

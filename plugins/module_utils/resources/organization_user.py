@@ -396,6 +396,42 @@ class OrganizationUser(Resource):
             predicted["invitation_resent"] = True
         return with_status(predicted)
 
+    # -- the quota the writes need (engine.plan_quota) ------------------------------------------
+
+    @classmethod
+    def writes_needed_many(cls, decisions):
+        """The least the batch methods below send: one PATCH for all removals; an invitation
+        POST per set of alike invitations and, when someone asked for more than an invitation
+        gives, one re-read of the members plus their writes (``member_writes``); each update's
+        writes; for changed groups one read before their PUTs and one after, which then also
+        serves ``confirm``; otherwise ``confirm``'s one re-read."""
+        creates = [d for d in decisions if d.action == "create"]
+        updates = [d for d in decisions if d.action == "update"]
+        needed = 1 if any(d.action == "delete" for d in decisions) else 0
+        needed += len({d.resource.invitation_key() for d in creates})
+        follow_ups = [d for d in creates if d.resource.follow_up(d.changes)]
+        if follow_ups:
+            needed += 1
+        for decision in follow_ups:
+            resource = decision.resource
+            invited = {"workspaces": [dict(item, cost=None) for item in resource.invitation()["workspaces"]]}
+            needed += resource.member_writes(invited, resource.follow_up(decision.changes))
+        needed += sum(d.resource.member_writes(d.current, d.changes) for d in updates)
+        needed += 2 if any("groups" in d.changes for d in updates) else 1
+        return needed
+
+    def member_writes(self, member, changes):
+        """The PUTs ``put_member`` and ``update`` send for ``changes``: one for the member fields
+        and groups together, one per workspace whose labour cost differs, one to resend the
+        invitation."""
+        writes = 1 if "groups" in changes or any(option in changes for option in self.PAYLOAD_KEYS) else 0
+        if "labour_cost" in changes:
+            cost = changes["labour_cost"]
+            writes += sum(1 for ws in (member or {}).get("workspaces") or [] if ws.get("cost") != cost)
+        if changes.get("invitation_resent"):
+            writes += 1
+        return writes
+
     # -- writes --------------------------------------------------------------------------------
 
     def members_path(self):

@@ -299,6 +299,28 @@ class WorkspaceUser(Resource):
             predicted["role"] = None
         return predicted
 
+    # -- the quota the writes need (engine.plan_quota) ------------------------------------------
+
+    @classmethod
+    def writes_needed_many(cls, decisions):
+        """The least the batch methods below send: for the people added, the members read
+        again, a PUT per person and the read after (``assign_by_member_put``); per workspace
+        where a new member needs settings, one re-read of its users and a PUT per such person;
+        a settings PUT per update; one PATCH per workspace with removals; ``confirm``'s re-read
+        per workspace written."""
+        added = [d for d in decisions if d.action == "create" or (d.action == "update" and d.changes.get("is_direct"))]
+        needed = 0
+        if added:
+            needed += 2 + len({(d.current or d.resource.member)["user_id"] for d in added})
+        creates = [d for d in decisions if d.action == "create"]
+        for batch in _by_workspace(creates).values():
+            settled = [d for d in batch if d.resource.still_needed(d.resource.fresh_row(), d.changes)]
+            needed += 1 + len(settled) if settled else 0
+        needed += sum(1 for d in decisions if d.action == "update" and d.resource.settings(d.changes))
+        needed += len(_by_workspace([d for d in decisions if d.action == "delete"]))
+        needed += len(_by_workspace([d for d in decisions if d.writes]))
+        return needed
+
     # -- writes --------------------------------------------------------------------------------
 
     def assignments_path(self):

@@ -278,6 +278,7 @@ def test_403_without_a_message_shows_the_reason_phrase(server):
 
 def test_a_failed_answer_does_not_prove_the_token(server):
     server.reply(404, '"not found"')
+    server.reply(403, '"Incorrect username and/or password"')  # GET /me: does the base path answer?
     server.reply(403, '"Incorrect username and/or password"')
     client = make_client(server)
     with pytest.raises(TogglApiError):

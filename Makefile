@@ -6,6 +6,7 @@
 #   make test         lint, sanity, unit, integration, integration-pages and browser, stopping at the first failure
 #   make lint         ruff + ansible-lint (production profile, offline) + changelog-lint
 #   make changelog-lint  antsibull-changelog lint of changelogs/fragments and changelog.yaml
+#   make release      CHANGELOG.rst for the version in galaxy.yml from the fragments (antsibull-changelog release)
 #   make sanity       ansible-test sanity on a copy of the collection (.build/sanity/...)
 #   make unit         pytest tests/unit
 #   make integration  pytest tests/integration (real ansible-playbook runs against the simulator,
@@ -106,13 +107,19 @@ lint: venv link
 	$(BIN)/ansible-lint --profile production
 	@$(MAKE) changelog-lint
 
-.PHONY: changelog-lint docs docs-check ee-context
+.PHONY: changelog-lint release docs docs-check ee-context
 
 # The fragments (changelogs/fragments/*.yml) and changelog.yaml, as `antsibull-changelog release`
 # will read them.
 changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
 	$(BIN)/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
+
+# Cut the release named by galaxy.yml's version: the fragments move into changelog.yaml and
+# CHANGELOG.rst is written. It reads the plugins through ansible-doc, hence the link.
+# Bump galaxy.yml's version first; fragments added later go to the next release.
+release: venv link
+	$(BIN)/antsibull-changelog release --version $(COLLECTION_VERSION)
 
 # --- documentation ---------------------------------------------------------------------------
 

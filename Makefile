@@ -3,12 +3,14 @@
 #
 #   make              this list (help); nothing is run
 #   make venv         .venv with requirements.txt + test-requirements.txt (re-run when they change)
-#   make test         lint, sanity, unit, integration, integration-pages and browser, stopping at the first failure
+#   make test         lint, sanity, unit, compat, integration, integration-pages and browser, stopping at the first failure
 #   make lint         ruff + ansible-lint (production profile, offline) + changelog-lint
 #   make changelog-lint  antsibull-changelog lint of changelogs/fragments and changelog.yaml
 #   make release      CHANGELOG.rst for the version in galaxy.yml from the fragments (antsibull-changelog release)
 #   make sanity       ansible-test sanity on a copy of the collection (.build/sanity/...)
 #   make unit         pytest tests/unit
+#   make compat       the unit tests and a smoke run (tests/compat) on the oldest ansible-core that
+#                     requires_ansible claims (tests/requirements-ansible-2.18.txt, in .build/venv-2.18)
 #   make integration  pytest tests/integration (real ansible-playbook runs against the simulator,
 #                     swagger profile, 200 ms read lag; the traffic is checked against the Swagger)
 #   make integration-pages  the converge cycles (-m converge) again, in the simulator's pages profile
@@ -91,7 +93,7 @@ collection: venv link
 
 test: venv
 	@start=$$(date +%s); \
-	for target in lint sanity unit integration integration-pages browser; do \
+	for target in lint sanity unit compat integration integration-pages browser; do \
 	    echo "=== make $$target ==="; \
 	    step=$$(date +%s); \
 	    if ! $(MAKE) $$target; then \
@@ -100,7 +102,7 @@ test: venv
 	    fi; \
 	    echo "=== make $$target passed in $$(( $$(date +%s) - step ))s ==="; \
 	done; \
-	echo "=== make test passed in $$(( $$(date +%s) - start ))s (lint, sanity, unit, integration, integration-pages, browser) ==="
+	echo "=== make test passed in $$(( $$(date +%s) - start ))s (lint, sanity, unit, compat, integration, integration-pages, browser) ==="
 
 lint: venv link
 	$(BIN)/ruff check .
@@ -156,6 +158,30 @@ sanity: collection
 
 unit: venv link
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+# The oldest ansible-core that meta/runtime.yml's requires_ansible claims, in a venv of its own with
+# only what tests/requirements-ansible-2.18.txt names (about 10 s to create). It runs the unit tests
+# that concern ansible-core (not the simulator's, nor those that compare with antsibull-docs' or
+# ansible-builder's output of the main venv) and tests/compat, one real ansible-playbook run of
+# playbooks/onboard.yml against the simulator, its rerun and the audit.
+.PHONY: compat
+COMPAT_VENV := $(BUILD)/venv-2.18
+COMPAT_REQUIREMENTS := tests/requirements-ansible-2.18.txt
+COMPAT_STAMP := $(COMPAT_VENV)/.requirements-installed
+COMPAT_UNIT_IGNORE := --ignore=tests/unit/simulator --ignore=tests/unit/test_docs_current.py \
+	--ignore=tests/unit/test_execution_environment.py
+
+$(COMPAT_STAMP): $(COMPAT_REQUIREMENTS) requirements.txt
+	@test -x $(COMPAT_VENV)/bin/python || $(PYTHON) -m venv $(COMPAT_VENV)
+	@echo "Installing $(COMPAT_REQUIREMENTS) into $(COMPAT_VENV) (log: $(COMPAT_VENV)/pip-install.log) ..."
+	@$(COMPAT_VENV)/bin/python -m pip install --disable-pip-version-check \
+	    -r $(COMPAT_REQUIREMENTS) > $(COMPAT_VENV)/pip-install.log 2>&1 \
+	    || { tail -n 40 $(COMPAT_VENV)/pip-install.log; exit 1; }
+	@touch $@
+
+compat: $(COMPAT_STAMP) link
+	PATH=$(COMPAT_VENV)/bin:$$PATH $(COMPAT_VENV)/bin/python -m pytest tests/unit tests/compat \
+	    $(COMPAT_UNIT_IGNORE) $(PYTEST_ARGS)
 
 # Each test runs ansible-playbook several times, CPU-bound: one worker per core, each with its
 # own simulator (the session fixture), halves the wall time on the 2-core machines here.

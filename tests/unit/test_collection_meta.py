@@ -3,15 +3,24 @@
 - meta/runtime.yml's action group `toggl` lists every module in plugins/modules, and nothing
   else, so `module_defaults: {group/trackops.toggl.toggl: ...}` reaches every module.
 - galaxy.yml names the collection trackops.toggl under GPL-3.0-or-later.
+- The requirements files, the execution environment's definition, meta/runtime.yml, the roles and
+  the docs (README.md, docs/awx.md) name the same versions: the ansible-core that
+  requires_ansible claims and the one CI tests on, requests, ansible-runner, ansible-builder,
+  Flask, Python.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES_DIR = ROOT / "plugins" / "modules"
@@ -86,3 +95,142 @@ def test_galaxy_tags_are_valid(galaxy):
 def test_build_ignores_development_files(galaxy):
     ignored = set(galaxy.get("build_ignore") or [])
     assert {".venv", ".build", "tests/output", "Makefile", "*.tar.gz"} <= ignored
+
+
+# --- one version, said the same way everywhere -------------------------------------------------
+
+# `make compat`'s requirements: the oldest ansible-core that requires_ansible claims.
+COMPAT_REQUIREMENTS = "tests/requirements-ansible-2.18.txt"
+
+
+def _requirements(relpath: str) -> dict[str, SpecifierSet]:
+    """{name: specifier} of a pip requirements file, following its `-r` includes."""
+    path = ROOT / relpath
+    found: dict[str, SpecifierSet] = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("-r"):
+            included = (path.parent / line[2:].strip()).resolve().relative_to(ROOT)
+            found.update(_requirements(str(included)))
+            continue
+        requirement = Requirement(line)
+        assert requirement.name.lower() not in found, f"{relpath} names {requirement.name} twice"
+        found[requirement.name.lower()] = requirement.specifier
+    return found
+
+
+def _lower_bound(specifier: SpecifierSet) -> Version:
+    (bound,) = [Version(spec.version) for spec in specifier if spec.operator in (">=", "==")]
+    return bound
+
+
+def _release_line(specifier: SpecifierSet) -> str:
+    """'2.19' for >=2.19,<2.20: the one minor release line the specifier admits."""
+    lower = _lower_bound(specifier)
+    line = f"{lower.major}.{lower.minor}"
+    upper = [spec for spec in specifier if spec.operator == "<"]
+    assert [spec.version for spec in upper] == [f"{lower.major}.{lower.minor + 1}"], f"{specifier} is not one line"
+    return line
+
+
+def _text(relpath: str) -> str:
+    # The docs wrap lines anywhere: compare with the whitespace squashed.
+    return " ".join((ROOT / relpath).read_text(encoding="utf-8").split())
+
+
+@pytest.fixture(scope="module")
+def execution_environment() -> dict:
+    return _load("execution-environment.yml")
+
+
+@pytest.fixture(scope="module")
+def claimed_oldest(runtime) -> Version:
+    """The lower bound of requires_ansible, the oldest ansible-core the collection claims."""
+    match = re.fullmatch(r">=(\d+\.\d+\.\d+)", runtime["requires_ansible"])
+    assert match, f"requires_ansible {runtime['requires_ansible']!r} should be a lower bound only"
+    return Version(match.group(1))
+
+
+def test_compat_tests_the_oldest_ansible_core_that_requires_ansible_claims(claimed_oldest):
+    assert str(_requirements(COMPAT_REQUIREMENTS)["ansible-core"]) == f"=={claimed_oldest}"
+
+
+def test_roles_claim_the_same_oldest_ansible_core(claimed_oldest):
+    for meta in sorted(ROOT.glob("roles/*/meta/main.yml")):
+        info = yaml.safe_load(meta.read_text(encoding="utf-8"))["galaxy_info"]
+        assert str(info["min_ansible_version"]) == f"{claimed_oldest.major}.{claimed_oldest.minor}", meta
+
+
+def test_ci_and_the_execution_environment_use_one_ansible_core_line(claimed_oldest, execution_environment):
+    tested = _requirements("test-requirements.txt")["ansible-core"]
+    shipped = Requirement(execution_environment["dependencies"]["ansible_core"]["package_pip"])
+    assert shipped.name == "ansible-core"
+    assert shipped.specifier == tested, "the EE ships the ansible-core CI tests"
+    assert _lower_bound(tested) >= claimed_oldest, "CI tests a release requires_ansible does not claim"
+
+
+def test_ci_and_the_execution_environment_use_one_ansible_runner_line(execution_environment):
+    shipped = Requirement(execution_environment["dependencies"]["ansible_runner"]["package_pip"])
+    assert shipped.name == "ansible-runner"
+    assert shipped.specifier == _requirements("test-requirements.txt")["ansible-runner"]
+    _release_line(shipped.specifier)
+
+
+def test_compat_requirements_are_the_main_ones_but_ansible_core():
+    compat, main = _requirements(COMPAT_REQUIREMENTS), _requirements("test-requirements.txt")
+    runtime = _requirements("requirements.txt")
+    assert {name: compat[name] for name in runtime} == runtime, f"{COMPAT_REQUIREMENTS} must include requirements.txt"
+    shared = set(compat) - set(runtime) - {"ansible-core"}
+    assert shared <= set(main), f"{COMPAT_REQUIREMENTS} names what test-requirements.txt does not"
+    assert {name: compat[name] for name in shared} == {name: main[name] for name in shared}
+
+
+def test_the_simulator_package_asks_for_the_flask_the_tests_use():
+    project = tomllib.loads((ROOT / "tests" / "simulator" / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    (flask,) = [Requirement(line) for line in project["dependencies"] if Requirement(line).name.lower() == "flask"]
+    assert flask.specifier == _requirements("test-requirements.txt")["flask"]
+    readme = _text("README.md")
+    python = _lower_bound(SpecifierSet(project["requires-python"]))
+    assert f"It needs Python {python.major}.{python.minor}+ and Flask" in readme
+
+
+def test_readme_names_the_versions_of_the_requirements(claimed_oldest, execution_environment):
+    readme = _text("README.md")
+    oldest = f"{claimed_oldest.major}.{claimed_oldest.minor}"
+    tested = _release_line(_requirements("test-requirements.txt")["ansible-core"])
+    requests = _lower_bound(_requirements("requirements.txt")["requests"])
+    # ansible-core's own Requires-Python: the controller's Python, for every release it installs.
+    python = _lower_bound(SpecifierSet(importlib.metadata.metadata("ansible-core")["Requires-Python"]))
+    assert (
+        f"Needs ansible-core {oldest} or later (CI tests {tested}, and {claimed_oldest} with `make compat`), "
+        f"Python {python.major}.{python.minor} or later and `requests` {requests} or later on the controller."
+    ) in readme
+    assert f"on ansible-core {claimed_oldest}, the oldest release `requires_ansible` claims" in readme
+    assert f"Everything else runs on ansible-core {tested}." in readme
+
+
+def test_docs_describe_the_execution_environment_as_defined(execution_environment):
+    dependencies = execution_environment["dependencies"]
+    python = dependencies["python_interpreter"]["package_system"].removeprefix("python")
+    core = _release_line(Requirement(dependencies["ansible_core"]["package_pip"]).specifier)
+    runner = _release_line(Requirement(dependencies["ansible_runner"]["package_pip"]).specifier)
+    builder = _lower_bound(_requirements("test-requirements.txt")["ansible-builder"]).major
+    assert execution_environment["version"] == builder, "the definition's format is the ansible-builder CI runs"
+    assert (
+        f"(ansible-builder {builder}: UBI 9, Python {python}, ansible-core {core}, ansible-runner {runner} "
+        "and the collection)"
+    ) in _text("README.md")
+    assert (
+        f"(ansible-builder {builder} format): UBI 9 with Python {python}, ansible-core {core}, "
+        f"ansible-runner {runner}, and"
+    ) in _text("docs/awx.md")
+    assert execution_environment["images"]["base_image"]["name"].startswith("registry.access.redhat.com/ubi9/")
+
+
+def test_galaxy_version_is_the_last_release_or_newer(galaxy):
+    changelog = _load("changelogs/changelog.yaml")
+    releases = sorted(Version(version) for version in changelog.get("releases") or {})
+    assert releases, "changelogs/changelog.yaml has no release"
+    assert Version(str(galaxy["version"])) >= releases[-1]

@@ -114,7 +114,7 @@ def test_definition_is_version_3_with_this_collection(definition):
     assert interpreter["python_path"] == "/usr/bin/" + interpreter["package_system"]
     assert tuple(map(int, interpreter["package_system"].removeprefix("python").split("."))) >= (3, 11)
     assert definition["dependencies"]["ansible_core"]["package_pip"] == "ansible-core>=2.19,<2.20"
-    assert definition["dependencies"]["ansible_runner"]["package_pip"].startswith("ansible-runner")
+    assert definition["dependencies"]["ansible_runner"]["package_pip"] == "ansible-runner>=2.4,<2.5"
 
 
 # --- the build context -------------------------------------------------------------------------
@@ -124,7 +124,7 @@ def test_context_holds_the_containerfile_and_build_scripts(context, definition):
     containerfile = (context / "Containerfile").read_text(encoding="utf-8")
     assert f'ARG EE_BASE_IMAGE="{definition["images"]["base_image"]["name"]}"' in containerfile
     assert 'ARG PYCMD="/usr/bin/python3.12"' in containerfile
-    assert 'ARG ANSIBLE_INSTALL_REFS="ansible-core>=2.19,<2.20 ansible-runner>=2.4"' in containerfile
+    assert 'ARG ANSIBLE_INSTALL_REFS="ansible-core>=2.19,<2.20 ansible-runner>=2.4,<2.5"' in containerfile
     for stage in ("FROM $EE_BASE_IMAGE AS base", "FROM base AS galaxy", "FROM base AS builder", "FROM base AS final"):
         assert stage in containerfile
     # The galaxy stage installs from the copied context, the builder stage introspects what it installed.

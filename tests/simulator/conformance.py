@@ -13,6 +13,9 @@ Given the simulator's request log (GET /_sim/requests: a JSON list of {"method",
   and array items are checked too, as `workspaces[].role`), which a Go-struct decoder
   would silently drop;
 - unknown_query_keys: query names the operation's parameters do not name;
+- bad_path_values: path parameters whose value is not of the type the Swagger gives it: an
+  `integer` that is not digits, or a string it describes as "RFC3339" (the audit log's
+  `from` and `to`) that is not an RFC 3339 date-time;
 - other_apis: requests outside the Track API (the Focus API), which this Swagger does not
   cover, listed apart.
 
@@ -41,6 +44,8 @@ DEFAULT_SWAGGER = (
 )
 TRACK_PREFIX = "/api/v9"
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# RFC 3339 date-time (a date, "T", a time, "Z" or an offset), for parameters described so.
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
 class Swagger:
@@ -95,6 +100,24 @@ class Swagger:
         }
 
 
+def bad_path_values(template: str, path: str, operation: dict) -> list[tuple[str, str]]:
+    """(name, value) of each path parameter of `path` that its Swagger type does not allow."""
+    declared = {p.get("name"): p for p in operation.get("parameters", []) if p.get("in") == "path"}
+    found = []
+    segments = template.strip("/").split("/")
+    values = path.split("?", 1)[0].strip("/").split("/")
+    for segment, value in zip(segments, values, strict=False):
+        if not _is_param(segment):
+            continue
+        name = segment[1:-1]
+        parameter = declared.get(name) or {}
+        if parameter.get("type") == "integer" and not value.isdigit():
+            found.append((name, value))
+        elif "RFC3339" in (parameter.get("description") or "") and not RFC3339.match(value):
+            found.append((name, value))
+    return found
+
+
 def _is_param(segment: str) -> bool:
     return segment.startswith("{") and segment.endswith("}")
 
@@ -145,6 +168,7 @@ def check(requests: list[dict], swagger_path: str | os.PathLike = DEFAULT_SWAGGE
     examples: dict[tuple[str, str], list[str]] = defaultdict(list)
     body_keys: Counter = Counter()
     query_keys: Counter = Counter()
+    path_values: Counter = Counter()
     other: Counter = Counter()
 
     for entry in requests:
@@ -162,6 +186,8 @@ def check(requests: list[dict], swagger_path: str | os.PathLike = DEFAULT_SWAGGE
             if len(examples[key]) < 3 and path not in examples[key]:
                 examples[key].append(path)
             continue
+        for name, value in bad_path_values(template, relative, operation):
+            path_values[(method, template, name, value)] += 1
         body = entry.get("body")
         if method in BODY_METHODS and body is not None:
             for name in unknown_keys(swagger, body, swagger.body_schema(operation)):
@@ -197,6 +223,10 @@ def check(requests: list[dict], swagger_path: str | os.PathLike = DEFAULT_SWAGGE
             {"method": method, "path": path, "key": name, "count": count}
             for (method, path, name), count in sorted(query_keys.items())
         ],
+        "bad_path_values": [
+            {"method": method, "path": path, "parameter": name, "value": value, "count": count}
+            for (method, path, name, value), count in sorted(path_values.items())
+        ],
         "other_apis": [
             {"method": method, "path": path, "count": count} for (method, path), count in sorted(other.items())
         ],
@@ -208,6 +238,7 @@ def summary(report: dict) -> str:
         f"{report['requests']} requests, {len(report['pairs'])} distinct Track method+path pairs, "
         f"{len(report['not_in_swagger'])} not in the Swagger, {len(report['unknown_body_keys'])} unknown body keys, "
         f"{len(report['unknown_query_keys'])} unknown query names, "
+        f"{len(report['bad_path_values'])} bad path values, "
         f"{len(report['other_apis'])} pairs outside the Track API"
     )
     lines = [counts]
@@ -217,6 +248,9 @@ def summary(report: dict) -> str:
         lines.append(f"  unknown body key: {item['method']} {item['path']}: {item['key']} (x{item['count']})")
     for item in report["unknown_query_keys"]:
         lines.append(f"  unknown query name: {item['method']} {item['path']}: {item['key']} (x{item['count']})")
+    for item in report["bad_path_values"]:
+        where = f"{item['method']} {item['path']}: {item['parameter']}={item['value']!r}"
+        lines.append(f"  bad path value: {where} (x{item['count']})")
     for item in report["other_apis"]:
         lines.append(f"  outside the Track API: {item['method']} {item['path']} (x{item['count']})")
     return "\n".join(lines)
@@ -239,7 +273,12 @@ def main(argv: list[str] | None = None) -> int:
             requests = json.load(answer)
     report = check(requests, args.swagger)
     print(json.dumps(report, indent=2) if args.json else summary(report))
-    failed = report["not_in_swagger"] or report["unknown_body_keys"] or report["unknown_query_keys"]
+    failed = (
+        report["not_in_swagger"]
+        or report["unknown_body_keys"]
+        or report["unknown_query_keys"]
+        or report["bad_path_values"]
+    )
     return 1 if args.strict and failed else 0
 
 

@@ -63,6 +63,8 @@ def reset():
 def dump_state():
     simulator = access.simulator()
     dump = simulator.state.to_dict()
+    # Bookkeeping rather than an API object (a leading underscore, like _simulator).
+    dump["_audit_logs"] = simulator.state.audit_logs
     dump["_simulator"] = {
         "now": isoformat(simulator.clock.now()),
         "clock_offset_seconds": simulator.clock.offset_seconds,

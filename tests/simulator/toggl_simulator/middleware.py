@@ -9,7 +9,9 @@ Two layers, because some of it cannot happen inside Flask:
   with a Date header from the simulator clock, and adds --latency-ms before the response
   leaves (outside the lock, so slow responses still overlap).
 - install_request_hooks adds Flask hooks for API paths: authentication, the leaky-bucket
-  rate limit and the hourly quota, and the quota headers on the way out.
+  rate limit and the hourly quota, and the quota headers on the way out; and the audit log:
+  the state's fingerprint before a write, an entry per changed object after a 2xx one
+  (audit_log.py).
 
 Control endpoints (/_sim/...) pass through both untouched: no auth, no latency, no log.
 """
@@ -28,7 +30,7 @@ from flask import Flask, g, request
 from werkzeug.exceptions import NotFound
 from werkzeug.test import EnvironBuilder
 
-from . import auth, profiles, quota
+from . import audit_log, auth, profiles, quota
 from .consistency import READ_METHODS
 from .errors import ApiError
 from .request_log import _parse_json
@@ -219,12 +221,26 @@ def install_request_hooks(app: Flask, simulator: Simulator) -> None:
             simulator.quota.consume(user_id, organization_id, limit)
         return None
 
+    @app.before_request
+    def fingerprint_before_write():
+        # Runs after authenticate_and_limit, so only for writes that passed auth, rate limit
+        # and quota (a refused request changes nothing and is in no audit log).
+        if is_api_path(request.path) and request.method not in READ_METHODS and g.get("caller") is not None:
+            g.audit_before = audit_log.fingerprint(simulator.state)
+
     @app.after_request
     def add_quota_headers(response):
         status = g.get("quota_status")
         if status is not None:
             for name, value in quota.headers_for(status).items():
                 response.headers[name] = value
+        return response
+
+    @app.after_request
+    def record_audit_log(response):
+        before = g.pop("audit_before", None)
+        if before is not None and 200 <= response.status_code < 300:
+            audit_log.record(simulator.state, before, g.caller.user, simulator.clock.now())
         return response
 
 

@@ -21,6 +21,8 @@ RESETS_IN_HEADER = "X-Toggl-Quota-Resets-In"
 
 _ORG_PATH = re.compile(r"^/api/v9/organizations/(\d+)(?:/|$)")
 _WORKSPACE_PATH = re.compile(r"^/api/v9/workspaces/(\d+)(?:/|$)")
+# GET /audit_logs/{organization_id}/{from}/{to}: organization-scoped, so the organization's budget.
+_AUDIT_LOG_PATH = re.compile(r"^/api/v9/audit_logs/(\d+)(?:/|$)")
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class QuotaStatus:
 
 
 def organization_for_path(state: State, path: str) -> int | None:
-    match = _ORG_PATH.match(path)
+    match = _ORG_PATH.match(path) or _AUDIT_LOG_PATH.match(path)
     if match and int(match.group(1)) in state.organizations:
         return int(match.group(1))
     match = _WORKSPACE_PATH.match(path)

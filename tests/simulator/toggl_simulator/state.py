@@ -246,6 +246,9 @@ class State:
         self.rates: dict[int, Rate] = {}
         self.track_reminders: dict[int, TrackReminder] = {}
         self.alerts: dict[int, Alert] = {}
+        # The organizations' audit log, oldest first (audit_log.py records it; not an API
+        # object of its own, so not in to_dict(): GET /_sim/state shows it as "_audit_logs").
+        self.audit_logs: list[dict] = []
         self._org_user_index: dict[tuple[int, int], OrganizationUser] = {}
         self._workspace_user_index: dict[tuple[int, int], WorkspaceUser] = {}
 

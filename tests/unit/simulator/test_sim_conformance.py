@@ -93,3 +93,31 @@ def test_cli_summary_and_strict(api, tmp_path, capsys):
     assert "1 distinct Track method+path pairs, 1 not in the Swagger" in out and "GET /workspaces" in out
     assert conformance.main(["--requests", str(log_file), "--strict", "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["not_in_swagger"][0]["path"] == "/workspaces"
+
+
+def test_path_values_are_checked_against_their_swagger_types(make_api):
+    premium = make_api(
+        {
+            "users": [{"id": 1, "email": "o@example.com", "fullname": "O", "api_token": "tok-owner"}],
+            "organizations": [
+                {"id": 10, "name": "Acme", "plan": "premium", "owner": 1, "users": [{"user_id": 1, "admin": True}]}
+            ],
+        }
+    )
+    premium.get("/audit_logs/10/2026-01-01T00:00:00Z/2026-01-31T00:00:00Z", query={"export": "true"})
+    premium.get("/audit_logs/10/yesterday/2026-01-31T00:00:00+01:00", query={"page_size": "10"})
+    premium.get("/workspaces/x1/users")
+    report = conformance.check(_log(premium))
+    template = "/audit_logs/{organization_id}/{from}/{to}"
+    assert {"method": "GET", "path": template, "count": 2, "in_swagger": True} in report["pairs"]
+    assert report["unknown_query_keys"] == []
+    assert report["bad_path_values"] == [
+        {"method": "GET", "path": template, "parameter": "from", "value": "yesterday", "count": 1},
+        {
+            "method": "GET",
+            "path": "/workspaces/{workspace_id}/users",
+            "parameter": "workspace_id",
+            "value": "x1",
+            "count": 1,
+        },
+    ]

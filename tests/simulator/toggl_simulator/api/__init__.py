@@ -2,6 +2,7 @@
 
 from . import (
     alerts,
+    audit_logs,
     groups,
     invitations,
     me,
@@ -30,4 +31,5 @@ BLUEPRINTS = [
     track_reminders.blueprint,
     alerts.blueprint,
     roles.blueprint,
+    audit_logs.blueprint,
 ]

@@ -23,6 +23,10 @@ description:
   - Strings are shown as they are, other values as JSON (V(true), V(null), V([1, 2])). Every cell is
     escaped, so a name with C(|), C(*), C(<) or a line break cannot break the table or inject
     markup.
+  - "When the report has C(who_changed) (P(trackops.toggl.drift_report#filter) given the audit log), a
+    second section, Who changed it, says what window was read and what reading it cost, then has a table
+    with a row per audit log entry about each drifted object (object, when, who, action, changes), and
+    a row saying V(no entry in the audit log) for a drifted object that none is about."
 positional: _input
 options:
   _input:
@@ -63,6 +67,8 @@ _value:
     | workspace 'Acme HQ' (id 100) | rounding | 1 | -1 |
 """
 
+WHO_HEADINGS = ("object", "when", "who", "action", "changes")
+
 HEADINGS = ("object", "field", "expected", "actual")
 # Characters Markdown gives a meaning inside a table cell; each is shown literally.
 MARKDOWN_SPECIALS = "\\`*_[]|~"
@@ -97,7 +103,54 @@ def drift_report_markdown(report, organization=None, generated_at=None, title="T
         lines.append("| no drift | | | |")
     for row in differences:
         lines.append("| " + " | ".join(markdown_text(row.get(key)) for key in HEADINGS) + " |")
+    if isinstance(report.get("who_changed"), Mapping):
+        lines += [""] + who_changed_lines(report["who_changed"])
     return "\n".join(lines) + "\n"
+
+
+def changes_text(changes):
+    """An entry's changes as one line: ``field: old -> new; ...`` (other shapes as JSON)."""
+    if not isinstance(changes, list):
+        return changes
+    parts = []
+    for change in changes:
+        if isinstance(change, Mapping) and "field" in change:
+            parts.append(
+                "%s: %s -> %s"
+                % (
+                    change.get("field"),
+                    json.dumps(change.get("old"), ensure_ascii=False, default=str),
+                    json.dumps(change.get("new"), ensure_ascii=False, default=str),
+                )
+            )
+        else:
+            parts.append(json.dumps(change, sort_keys=True, ensure_ascii=False, default=str))
+    return "; ".join(parts)
+
+
+def who_changed_lines(who):
+    lines = ["## Who changed it", "", markdown_text(who.get("summary") or ""), ""]
+    if not who.get("available", True):
+        return lines[:-1]
+    lines.append("| " + " | ".join(WHO_HEADINGS) + " |")
+    lines.append("| " + " | ".join("---" for _unused in WHO_HEADINGS) + " |")
+    objects = who.get("objects") or []
+    if not objects:
+        lines.append("| no drift | | | | |")
+    for item in objects:
+        entries = item.get("entries") or []
+        if not entries:
+            lines.append("| %s | | | no entry in the audit log | |" % markdown_text(item.get("object")))
+        for entry in entries:
+            cells = [
+                item.get("object"),
+                entry.get("when"),
+                entry.get("who"),
+                entry.get("action"),
+                changes_text(entry.get("changes")),
+            ]
+            lines.append("| " + " | ".join(markdown_text(cell) for cell in cells) + " |")
+    return lines
 
 
 class FilterModule:

@@ -16,15 +16,20 @@ member carries ``status`` (``joined``, ``invited``, ``inactive``) from the one d
 
 Sources: every Track request here is one the 2026 Swagger lists, with its query names
 (``includeIndirect`` on ``/workspaces/{id}/workspace_users``, ``type`` on the rates read,
-``page``/``per_page`` on ``/organizations/{id}/users``); the Focus requests follow the Focus
+``page``/``per_page`` on ``/organizations/{id}/users``, ``export`` and the filters on
+``/audit_logs/{organization_id}/{from}/{to}``); the Focus requests follow the Focus
 pages, the Swagger not covering that API. Lists only admins may read (Swagger: 403 "User is not
 authorized to list the organization users") fail naming the right, through the Resolver.
 """
+
+import re
+from datetime import datetime, timedelta, timezone
 
 from ansible_collections.trackops.toggl.plugins.module_utils.client import require_focus_key
 from ansible_collections.trackops.toggl.plugins.module_utils.engine import scrub
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglApiError,
+    TogglPermissionError,
     TogglReferenceError,
     TogglValidationError,
 )
@@ -34,6 +39,63 @@ ALL = "all"
 EXCLUDE = "!"
 # Focus lists are read at this page size: one request per 200 teams or users.
 FOCUS_PER_PAGE = 200
+
+# The audit log (``audit_log`` subset). Swagger: GET /audit_logs/{organization_id}/{from}/{to},
+# ``from``/``to`` "datetime in RFC3339 format", query ``export`` ("returns all audit logs without
+# pagination") and the filters below; 403 "User does not have access to the audit logs". Toggl's
+# support article "Audit Log": Premium and Enterprise plans only, organization admins, data kept
+# 1 year - so the window is at most 365 days.
+AUDIT_LOG_DEFAULT_DAYS = 30
+AUDIT_LOG_MAX_DAYS = 365
+AUDIT_LOG_INT_FILTERS = ("workspace_id", "entity_id", "user_id")
+AUDIT_LOG_TEXT_FILTERS = ("entity_type", "action")
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$")
+
+
+def parse_moment(option, value):
+    """An RFC 3339 date-time (or a plain date, taken as its midnight UTC) as an aware UTC datetime."""
+    text = str(value).strip()
+    if _DATE_ONLY.match(text):
+        text += "T00:00:00Z"
+    if not _RFC3339.match(text):
+        raise TogglValidationError(option, "must be an RFC 3339 date-time such as 2026-03-01T00:00:00Z, or a date")
+    text = text.replace(" ", "T").replace("t", "T")
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    elif re.search(r"[+-]\d{4}$", text):
+        text = text[:-2] + ":" + text[-2:]
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise TogglValidationError(option, "is not a valid date-time: %r" % value) from None
+    return moment.astimezone(timezone.utc)
+
+
+def rfc3339(moment):
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def audit_log_filters(filters):
+    """The ``audit_log_filters`` option as the Swagger's query (validated, no request)."""
+    query = {}
+    for name, value in (filters or {}).items():
+        if value is None:
+            continue
+        if name in AUDIT_LOG_INT_FILTERS:
+            if isinstance(value, bool) or not str(value).strip().isdigit():
+                raise TogglValidationError("audit_log_filters", "%s must be a numeric id, got %r" % (name, value))
+            query[name] = int(str(value).strip())
+        elif name in AUDIT_LOG_TEXT_FILTERS:
+            if not str(value).strip():
+                raise TogglValidationError("audit_log_filters", "%s must not be empty" % name)
+            query[name] = str(value).strip()
+        else:
+            raise TogglValidationError(
+                "audit_log_filters",
+                "unknown filter %r; choose from %s" % (name, ", ".join(AUDIT_LOG_INT_FILTERS + AUDIT_LOG_TEXT_FILTERS)),
+            )
+    return query
 
 
 def select_subsets(requested, valid, option="gather_subset", named_only=()):
@@ -194,24 +256,69 @@ class OrganizationInfo(Info):
     kind = "organization"
     subsets = ("details", "users", "groups", "workspace_statistics", "roles")
     named_subsets = ("focus_roles", "focus_teams", "focus_users")
+    # Gathered only when named too, so that ``all`` keeps its cost and works on every plan; taken
+    # out before select_subsets so that its messages stay those of the Track and Focus subsets.
+    AUDIT_LOG = "audit_log"
 
     def __init__(self, params, client, resolver):
         super().__init__(params, client, resolver)
         self.id = None
         self.name = None
         self.workspace_ids = None  # from workspace_statistics, when gathered
+        self.audit_window = (None, None)  # (from, to) as given; None: worked out when read
+        self.audit_days = AUDIT_LOG_DEFAULT_DAYS
+        self.audit_query = {}
+        self.warnings = []
 
     def validate(self):
         ref = self.params.get("organization")
         if ref is None or not str(ref).strip():
             raise TogglValidationError("organization", "must be an organization name or id")
-        super().validate()
+        requested = list(self.params.get("gather_subset") or [])
+        wanted = [entry for entry in requested if (entry or "").strip() == self.AUDIT_LOG]
+        # "!audit_log" excludes what is never gathered unless named: nothing to do.
+        rest = [entry for entry in requested if (entry or "").strip().lstrip(EXCLUDE).strip() != self.AUDIT_LOG]
+        if rest:
+            self.selected = select_subsets(rest, self.subsets, named_only=self.named_subsets)
+        elif wanted:
+            self.selected = []  # audit_log alone
+        elif requested:
+            self.selected = select_subsets([ALL], self.subsets)  # exclusions only: the rest of all
+        else:
+            self.selected = select_subsets(requested, self.subsets)  # empty: its own message
+        if wanted:
+            # Last: its window ends at the API's clock, which the answers before it tell.
+            self.selected.append(self.AUDIT_LOG)
         focus = [name for name in self.selected if name in self.named_subsets]
         if focus:
             require_focus_key(self.client, "gather_subset %s: read through the Toggl Focus API" % ", ".join(focus))
         workspace = self.params.get("focus_workspace")
         if workspace is not None and not str(workspace).strip():
             raise TogglValidationError("focus_workspace", "must be a workspace name or id")
+        if self.AUDIT_LOG in self.selected:
+            self.validate_audit_log()
+
+    def validate_audit_log(self):
+        days = self.params.get("audit_log_days")
+        days = AUDIT_LOG_DEFAULT_DAYS if days is None else days
+        if not 1 <= days <= AUDIT_LOG_MAX_DAYS:
+            raise TogglValidationError(
+                "audit_log_days", "must be from 1 to %d (Toggl keeps the audit log 1 year)" % AUDIT_LOG_MAX_DAYS
+            )
+        self.audit_days = days
+        start, end = self.params.get("audit_log_from"), self.params.get("audit_log_to")
+        start = parse_moment("audit_log_from", start) if start not in (None, "") else None
+        end = parse_moment("audit_log_to", end) if end not in (None, "") else None
+        if start is not None and end is not None and start > end:
+            raise TogglValidationError("audit_log_from", "is after audit_log_to")
+        self.audit_window = (start, end)
+        self.audit_query = audit_log_filters(self.params.get("audit_log_filters"))
+
+    def gather(self):
+        facts = super().gather()
+        if self.warnings:
+            facts["warnings"] = list(self.warnings)
+        return facts
 
     def resolve(self):
         ref = self.params["organization"]
@@ -255,6 +362,42 @@ class OrganizationInfo(Info):
         return scrub(
             self.client.get_list("/organizations/%s/roles" % self.id, what="roles of organization %s" % self.id)
         )
+
+    def audit_log_window(self):
+        """(from, to): the options, else ``to`` the end of the API's current minute (its clock,
+        from the newest answer's Date header, else the controller's) and ``from`` that minus
+        ``audit_log_days``."""
+        start, end = self.audit_window
+        if end is None:
+            now = self.client.server_now()
+            end = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        if start is None:
+            start = end - timedelta(days=self.audit_days)
+        return start, end
+
+    def gather_audit_log(self):
+        """Swagger: one GET /audit_logs/{organization_id}/{from}/{to} with ``export=true`` (every
+        entry of the window, no pagination), so the subset costs one request however long the
+        log. A 403 (Swagger: "User does not have access to the audit logs"; a plan without it,
+        or a token whose user is no organization admin) is no failure: the subset says
+        ``available: false`` with the API's message, and the task warns."""
+        start, end = self.audit_log_window()
+        found = {"from": rfc3339(start), "to": rfc3339(end), "filters": dict(self.audit_query)}
+        query = dict(self.audit_query, export="true")
+        try:
+            entries = self.client.get_list(
+                "/audit_logs/%s/%s/%s" % (self.id, found["from"], found["to"]),
+                params=query,
+                what="audit log of organization %s" % self.id,
+            )
+        except TogglPermissionError as error:
+            message = error.api_message or str(error)
+            self.warnings.append(
+                "audit_log: Toggl refused the audit log of organization %s (%s); it is on the Premium and "
+                "Enterprise plans, for organization admins" % (self.id, message)
+            )
+            return dict(found, available=False, message=message, entries=[])
+        return dict(found, available=True, entries=scrub(entries))
 
     # -- Focus -----------------------------------------------------------------------------
 

@@ -15,6 +15,10 @@ description:
     register RV(organization.id) and pass the id to later tasks.
   - Every member carries a RV(organization.users[].status) derived the same way as in
     M(trackops.toggl.toggl_organization_user) and M(trackops.toggl.toggl_workspace_info).
+  - The V(audit_log) subset reads Toggl's audit log (who changed what, when), which Toggl keeps
+    on the Premium and Enterprise plans only, for organization admins. It is read only when named,
+    never through V(all). On another plan, or for a token whose user is no organization admin, it
+    returns RV(organization.audit_log.available=false) with a warning instead of failing.
   - The V(focus_roles), V(focus_teams) and V(focus_users) subsets read the Toggl Focus API
     (O(focus_api_url)) with its own key, O(focus_api_key). They are read only when named, never
     through V(all), so V(all) keeps needing the Track credentials alone. Naming one without a
@@ -55,9 +59,17 @@ options:
         to the Focus API with C(include_rates) and C(include_working_hours), 200 per page. Focus reports
         no page count, so a page shorter than 200 is the last, which costs one request per 200 members, plus one
         (empty) when the count is an exact multiple of 200.
+      - V(audit_log) - the organization's audit log entries from O(audit_log_from) to O(audit_log_to)
+        (default the last O(audit_log_days) days), narrowed by O(audit_log_filters), newest first.
+        One C(GET /audit_logs/{organization_id}/{from}/{to}) with C(export=true) (the 2026 Swagger - every
+        entry of the window, without pagination), so one request however many entries. Read only when
+        named. Where Toggl refuses it (HTTP 403 "User does not have access to the audit logs" - the plan
+        has no audit log, or the token's user is no organization admin) the task warns and returns
+        RV(organization.audit_log.available=false); when that refusal is the task's first answer, one
+        C(GET /me) (user-level quota) tells it from a bad token, so 2 requests.
       - The default, V(details), costs one request whichever way the organization is given.
         V(all) costs 4 requests plus one per 200 members, whichever way the organization is given
-        (by name, the name lookup replaces the details request). Focus subsets add their own.
+        (by name, the name lookup replaces the details request). V(audit_log) and Focus subsets add their own.
     type: list
     elements: str
     default: [details]
@@ -68,6 +80,30 @@ options:
         C(GET /me/workspaces).
       - Default - the organization's first workspace (lowest id) that the token's user sees.
     type: str
+  audit_log_days:
+    description:
+      - With V(audit_log), how many days back the window starts when O(audit_log_from) is not given,
+        counted from O(audit_log_to) (default the end of the current minute on the API's clock). From 1
+        to 365 (Toggl keeps the audit log 1 year).
+    type: int
+    default: 30
+  audit_log_from:
+    description:
+      - With V(audit_log), the start of the window, an RFC 3339 date-time (V(2026-03-01T00:00:00Z)) or a
+        date (its midnight UTC). Default - O(audit_log_days) before O(audit_log_to).
+    type: str
+  audit_log_to:
+    description:
+      - With V(audit_log), the end of the window (included), an RFC 3339 date-time or a date. Default - the
+        end of the current minute on the API's clock (the C(Date) of the task's latest answer, else the
+        controller's clock).
+    type: str
+  audit_log_filters:
+    description:
+      - With V(audit_log), the audit log's own filters (the 2026 Swagger's query parameters) - C(workspace_id),
+        C(entity_type), C(entity_id), C(action) and C(user_id) (the user who made the change). Toggl applies
+        them; they cost nothing more. An unknown key, or an id that is not a number, fails before any request.
+    type: dict
 extends_documentation_fragment:
   - trackops.toggl.toggl
   - trackops.toggl.toggl.info_attributes
@@ -104,6 +140,21 @@ EXAMPLES = r"""
     gather_subset: [focus_roles, focus_teams, focus_users]
     focus_workspace: 100
   register: acme_focus
+
+- name: Who changed what in the last 7 days (Premium and Enterprise; one request)
+  trackops.toggl.toggl_organization_info:
+    organization: 10
+    gather_subset: [audit_log]
+    audit_log_days: 7
+  register: acme_log
+
+- name: Changes of workspace 100's settings by user 90 in March
+  trackops.toggl.toggl_organization_info:
+    organization: 10
+    gather_subset: [audit_log]
+    audit_log_from: "2026-03-01"
+    audit_log_to: "2026-03-31T23:59:59Z"
+    audit_log_filters: {entity_type: workspace, entity_id: 100, user_id: 90}
 
 - name: Resolve the name to an id only (one request, nothing else read)
   trackops.toggl.toggl_organization_info:
@@ -223,6 +274,52 @@ organization:
       elements: dict
       sample:
         - {"role_id": 2, "code": "org_admin", "name": "Organization admin", "entity": "organization", "type": "admin"}
+    audit_log:
+      description:
+        - The audit log window read, and its entries.
+      returned: when V(audit_log) was gathered
+      type: dict
+      contains:
+        from:
+          description: Start of the window, RFC 3339 UTC.
+          type: str
+          sample: "2026-02-26T10:16:00Z"
+        to:
+          description: End of the window (included), RFC 3339 UTC.
+          type: str
+          sample: "2026-03-28T10:16:00Z"
+        filters:
+          description: The O(audit_log_filters) sent, as the query names.
+          type: dict
+          sample: {}
+        available:
+          description:
+            - Whether Toggl served the audit log. V(false) when it answered 403 (a plan without the audit
+              log, or a token whose user is no organization admin); RV(organization.audit_log.entries) is then empty.
+          type: bool
+          sample: true
+        message:
+          description: The API's refusal, when RV(organization.audit_log.available) is false.
+          returned: when Toggl refused the audit log
+          type: str
+          sample: User does not have access to the audit logs
+        entries:
+          description:
+            - The entries as the API sends them, newest first. The 2026 Swagger leaves their fields
+              undescribed (an array of untyped items); its filters name C(workspace_id), C(entity_type),
+              C(entity_id), C(action) and C(user_id). The collection's simulator sends, and the
+              P(trackops.toggl.drift_report#filter) filter reads, C(id), C(organization_id),
+              C(workspace_id), C(entity_type) (V(workspace), V(workspace_user), V(organization_user),
+              V(group), V(track_reminder), V(alert), V(rate), ...), C(entity_id), C(entity_name), C(action)
+              (V(create), V(update), V(delete)), C(user_id), C(user_name) and C(user_email) (who),
+              C(created_at) (when, RFC 3339) and C(changes) (what, a list of C(field), C(old), C(new)).
+          type: list
+          elements: dict
+          sample:
+            - {"id": 7, "organization_id": 10, "workspace_id": 100, "entity_type": "workspace", "entity_id": 100,
+               "entity_name": "Acme HQ", "action": "update", "user_id": 90, "user_name": "Ada Second-Admin",
+               "user_email": "admin2@example.com", "created_at": "2026-03-27T16:02:11Z",
+               "changes": [{"field": "rounding", "old": -1, "new": 0}]}
     focus_roles:
       description: The roles as the Focus API lists them (C(role_id), C(code), C(name), C(entity), C(type),
         C(privilege_level), C(permissions), ...).
@@ -294,6 +391,10 @@ def main():
             organization=dict(type="str", required=True),
             gather_subset=dict(type="list", elements="str", default=["details"]),
             focus_workspace=dict(type="str"),
+            audit_log_days=dict(type="int", default=30),
+            audit_log_from=dict(type="str"),
+            audit_log_to=dict(type="str"),
+            audit_log_filters=dict(type="dict"),
         ),
     )
     module.run_info(OrganizationInfo)

@@ -12,7 +12,7 @@ import os
 import stat
 
 import large_organization as big
-from helpers import run_logged, seed, writes_in
+from helpers import cases_playbook, run_logged, seed, writes_in
 
 PLAYBOOK = "playbooks/audit.yml"
 SUMMARY_TASK = "Show the result of the audit"
@@ -297,3 +297,117 @@ def test_a_1000_member_audit_costs_twenty_four_reads(simulator, run_playbook, tm
     compared = 3 + len(people) + memberships
     assert (document["compared"], document["drifted"]) == (compared, 4)
     assert run.task(SUMMARY_TASK)["result"]["msg"][0] == "Drift: 8 differences in 4 of %d objects compared." % compared
+
+
+# --- who changed it: the audit log, opt-in (toggl_audit_who_changed) ----------------------------
+
+WHO_CHANGED_TASK = "Read the audit log, who changed the drifted objects (toggl_audit_who_changed)"
+
+
+def audit_log_seed(plan):
+    """The info seed on ``plan`` with a second organization admin (tok-admin2, user 90)."""
+    data = seed("info")
+    org = data["organizations"][0]
+    org["plan"] = plan
+    org["users"].append({"user_id": 90, "admin": True})
+    return data
+
+
+def second_admin_sets_rounding(simulator, rounding):
+    """Another administrator changes Acme HQ's rounding through the API (as in Toggl's UI)."""
+    import requests
+
+    answer = requests.put(
+        simulator.api_url + "/workspaces/100", auth=("tok-admin2", "api_token"), json={"rounding": rounding}, timeout=10
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def audit_log_reads(log):
+    return [entry for entry in log if entry["path"].startswith(API + "/audit_logs/")]
+
+
+def test_who_changed_names_the_second_admins_entry_for_one_request(simulator, run_playbook, tmp_path):
+    simulator.reset(audit_log_seed("premium"))
+    second_admin_sets_rounding(simulator, 0)  # the policy says -1, as the seed had it
+    reports = tmp_path / "reports"
+    policy = {
+        "toggl_organization": 10,
+        "toggl_workspace_policy_workspaces": [{"id": 100, "settings": {"rounding": -1}}],
+    }
+    run, log = run_logged(
+        simulator,
+        run_playbook,
+        PLAYBOOK,
+        extra_vars=dict(policy, toggl_report_dir=str(reports), toggl_audit_who_changed=True),
+        check=True,
+    )
+    assert run.rc == 0, run
+    assert writes_in(log) == []
+    # The opt-in cost: one request, every entry of the last 30 days at once.
+    [read] = audit_log_reads(log)
+    assert (read["method"], read["query"], read["status"]) == ("GET", {"export": "true"}, 200)
+    organization, start, end = read["path"][len(API + "/audit_logs/") :].split("/")
+    assert organization == "10" and start < end
+    assert run.task(WHO_CHANGED_TASK)["result"]["api_requests"] == {"GET": 1, "total": 1}
+
+    document, markdown = read_report(reports)
+    assert rows_of(document) == [(HQ, "rounding", -1, 0)]
+    who = document["who_changed"]
+    assert (who["available"], who["requests"], who["entries_read"]) == (True, 1, 1)
+    assert who["summary"] == (
+        "Who changed it: 1 audit log entry about 1 of 1 drifted object, %s to %s; reading the audit log cost "
+        "1 request." % (start, end)
+    )
+    [about_hq] = who["objects"]
+    [entry] = about_hq["entries"]
+    assert about_hq["object"] == HQ
+    assert {key: entry[key] for key in ("who", "user_id", "action", "entity", "changes")} == {
+        "who": "Ada Second-Admin <admin2@example.com>",
+        "user_id": 90,
+        "action": "update",
+        "entity": "workspace 100",
+        "changes": [{"field": "rounding", "old": -1, "new": 0}],
+    }
+    assert start <= entry["when"] <= end
+    assert "## Who changed it" in markdown
+    assert (
+        "| workspace 'Acme HQ' (id 100) | %s | Ada Second-Admin &lt;admin2@example.com&gt; | update | "
+        % (entry["when"])
+        in markdown
+    )
+    assert run.task(SUMMARY_TASK)["result"]["msg"][:2] == [document["summary"], who["summary"]]
+
+
+def test_on_a_plan_without_the_audit_log_the_subset_says_so_for_two_requests(simulator, run_playbook):
+    # The report's side of a refusal is the filter's (unit tests); here the module's: a warning,
+    # available false, and its cost by id (the refused read, then GET /me to tell it from a bad
+    # token) and by name (the name lookup, then the refused read).
+    simulator.reset(audit_log_seed("starter"))
+    by = {"by id": 10, "by name": "Acme"}
+    playbook = cases_playbook(
+        "toggl_organization_info",
+        {name: {"organization": org, "gather_subset": ["audit_log"]} for name, org in by.items()},
+    )
+    run, log = run_logged(simulator, run_playbook, playbook, allow_warnings=True)
+    assert run.rc == 0, run
+    audit_log = API + "/audit_logs/10/"
+    shown = [(audit_log if e["path"].startswith(audit_log) else e["path"], e["status"]) for e in log]
+    assert shown == [
+        (audit_log, 403),
+        (API + "/me", 200),
+        (API + "/me/organizations", 200),
+        (audit_log, 403),
+    ]
+    for name in by:
+        result = run.task(name)["result"]
+        assert result["api_requests"] == {"GET": 2, "total": 2}
+        assert result["organization"]["audit_log"] == {
+            "from": result["organization"]["audit_log"]["from"],
+            "to": result["organization"]["audit_log"]["to"],
+            "filters": {},
+            "available": False,
+            "message": "User does not have access to the audit logs",
+            "entries": [],
+        }
+    assert len([warning for warning in run.warnings if "Premium and Enterprise" in warning]) == 2

@@ -232,3 +232,179 @@ def test_every_cell_is_escaped():
 def test_the_markdown_filter_refuses_what_is_not_a_report():
     with pytest.raises(AnsibleFilterError, match="expects the dict that trackops.toggl.drift_report returns"):
         drift_report_markdown([row(HQ, "rounding", 1, 0)])
+
+
+# -- who changed it: the audit log matched to the drifted objects ----------------------------
+
+ADA = {"user_id": 90, "user_name": "Ada Second-Admin", "user_email": "admin2@example.com"}
+
+
+def log_entry(entry_id, entity_type, entity_id, name, changes, workspace_id=100, action="update", when=None):
+    return dict(
+        ADA,
+        id=entry_id,
+        organization_id=10,
+        workspace_id=workspace_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        entity_name=name,
+        action=action,
+        created_at=when or "2026-03-27T16:0%d:00Z" % entry_id,
+        changes=changes,
+    )
+
+
+BOB_ROW = "workspace_user bob@example.com in workspace Acme HQ (id 1010)"
+NEWBIE = "organization_user newbie@example.com"
+REMINDER = "track reminder 500"
+RATE = "labor rate of workspace 100"
+LOG = {
+    "from": "2026-02-26T10:16:00Z",
+    "to": "2026-03-28T10:16:00Z",
+    "filters": {},
+    "available": True,
+    "entries": [
+        log_entry(
+            6, "rate", 601, "labor_costs of workspace 100", [{"field": "type", "old": None, "new": "labor_costs"}]
+        ),
+        log_entry(5, "organization_user", 5009, "newbie@example.com", [], workspace_id=None, action="delete"),
+        log_entry(4, "workspace", 101, "Acme Labs", [{"field": "rounding", "old": 1, "new": 0}], workspace_id=101),
+        log_entry(3, "workspace_user", 1010, "bob@example.com", [{"field": "role", "old": "admin", "new": "user"}]),
+        log_entry(2, "track_reminder", 500, None, [{"field": "frequency", "old": 1, "new": 7}]),
+        log_entry(1, "workspace", 100, "Acme HQ", [{"field": "rounding", "old": 1, "new": -1}]),
+    ],
+}
+
+
+def drifting_results():
+    return [
+        {"changed": True, "diff": diff({"rounding": -1}, {"rounding": 1}, HQ)},
+        {"changed": True, "diff": diff({"role": "user"}, {"role": "admin"}, BOB_ROW)},
+        {"changed": True, "diff": diff({}, {"email": "newbie@example.com"}, NEWBIE)},
+        {"changed": True, "diff": diff({"frequency": 7}, {"frequency": 1}, REMINDER)},
+        {"changed": True, "diff": diff({"amount": 30}, {"amount": 40}, RATE)},
+        {"changed": True, "diff": diff({"name": "x"}, {"name": "y"}, "group on project 5 (workspace 100)")},
+    ]
+
+
+def test_without_the_audit_log_the_report_has_no_who_changed():
+    assert "who_changed" not in drift_report(drifting_results())
+
+
+def test_each_drifted_object_lists_the_entries_about_it():
+    report = drift_report(drifting_results(), audit_log=LOG, audit_log_requests=1)
+    who = report["who_changed"]
+    assert {key: who[key] for key in ("from", "to", "available", "message", "entries_read", "requests")} == {
+        "from": LOG["from"],
+        "to": LOG["to"],
+        "available": True,
+        "message": None,
+        "entries_read": 6,
+        "requests": 1,
+    }
+    by_object = {item["object"]: [entry["entity"] for entry in item["entries"]] for item in who["objects"]}
+    assert by_object == {
+        HQ: ["workspace 100"],  # by id: Acme Labs (101) is not about it
+        BOB_ROW: ["workspace_user 1010"],  # by id, the workspace given by name
+        NEWBIE: ["organization_user 5009"],  # no id yet: by e-mail
+        REMINDER: ["track_reminder 500"],
+        RATE: ["rate 601"],  # by type and workspace
+        "group on project 5 (workspace 100)": [],  # a kind the audit log is not matched for
+    }
+    assert [item["object"] for item in who["objects"]][:5] == [HQ, BOB_ROW, NEWBIE, REMINDER, RATE]
+    assert who["objects"][0]["entries"] == [
+        {
+            "when": "2026-03-27T16:01:00Z",
+            "who": "Ada Second-Admin <admin2@example.com>",
+            "user_id": 90,
+            "action": "update",
+            "entity": "workspace 100",
+            "changes": [{"field": "rounding", "old": 1, "new": -1}],
+        }
+    ]
+    assert who["summary"] == (
+        "Who changed it: 5 audit log entries about 5 of 6 drifted objects, 2026-02-26T10:16:00Z to "
+        "2026-03-28T10:16:00Z; reading the audit log cost 1 request."
+    )
+    # The drift itself is as without the audit log.
+    assert {k: v for k, v in report.items() if k != "who_changed"} == drift_report(drifting_results())
+
+
+@pytest.mark.parametrize(
+    "label, key",
+    [
+        (HQ, {"entity_type": "workspace", "id": 100, "name": "Acme HQ", "workspace": None}),
+        ('workspace "O\'Brien" (id 7)', {"entity_type": "workspace", "id": 7, "name": "O'Brien", "workspace": None}),
+        ("workspace 'Acme New'", {"entity_type": "workspace", "id": None, "name": "Acme New", "workspace": None}),
+        ("group 'Ops' (id 5)", {"entity_type": "group", "id": 5, "name": "Ops", "workspace": None}),
+        (
+            "workspace_user new@example.com in workspace 100",
+            {"entity_type": "workspace_user", "id": None, "name": "new@example.com", "workspace": "100"},
+        ),
+        (
+            "organization_user bob@example.com (id 5001)",
+            {"entity_type": "organization_user", "id": 5001, "name": "bob@example.com", "workspace": None},
+        ),
+        ("alert 550", {"entity_type": "alert", "id": 550, "name": None, "workspace": None}),
+        ("person bob@example.com", {"entity_type": "person", "id": None, "name": "bob@example.com", "workspace": None}),
+        (
+            "billable rate of workspace user (user id 3) in workspace 100",
+            {"entity_type": "rate", "rate": "billable", "workspace": "100"},
+        ),
+        ("item something", None),
+    ],
+)
+def test_object_names_are_read_as_audit_log_keys(label, key):
+    from ansible_collections.trackops.toggl.plugins.filter.drift_report import object_key
+
+    assert object_key(label) == key
+
+
+def test_a_refused_audit_log_says_so_and_what_it_cost():
+    refused = {"from": "a", "to": "b", "available": False, "message": "User does not have access to the audit logs"}
+    report = drift_report(drifting_results()[:1], audit_log=dict(refused, entries=[]), audit_log_requests=2)
+    who = report["who_changed"]
+    assert who["available"] is False and who["objects"] == [{"object": HQ, "entries": []}]
+    assert who["summary"] == (
+        "Who changed it: Toggl did not serve the audit log (User does not have access to the audit logs); "
+        "reading it cost 2 requests."
+    )
+    markdown = drift_report_markdown(report)
+    assert markdown.endswith("## Who changed it\n\n" + who["summary"] + "\n")
+
+
+def test_a_person_is_matched_by_the_email_of_their_memberships():
+    person = {"changed": True, "diff": diff({"admin": False}, {"admin": True}, "person bob@example.com")}
+    report = drift_report([person], audit_log=LOG)
+    assert [e["entity"] for e in report["who_changed"]["objects"][0]["entries"]] == ["workspace_user 1010"]
+
+
+def test_a_plain_list_of_entries_is_taken_too_and_bad_input_fails():
+    report = drift_report(drifting_results()[:1], audit_log=LOG["entries"])
+    assert report["who_changed"]["objects"][0]["entries"][0]["entity"] == "workspace 100"
+    assert report["who_changed"]["requests"] is None and "not counted" in report["who_changed"]["summary"]
+    with pytest.raises(AnsibleFilterError, match="audit_log must be"):
+        drift_report(drifting_results()[:1], audit_log="nope")
+
+
+def test_markdown_has_a_who_changed_it_table():
+    report = drift_report(drifting_results()[:2] + drifting_results()[5:], audit_log=LOG, audit_log_requests=1)
+    markdown = drift_report_markdown(report, organization="Acme")
+    section = markdown.split("## Who changed it\n\n", 1)[1]
+    lines = section.splitlines()
+    assert lines[0] == re.sub(r"([_*])", r"\\\1", report["who_changed"]["summary"])
+    assert lines[2:] == [
+        "| object | when | who | action | changes |",
+        "| --- | --- | --- | --- | --- |",
+        (
+            "| workspace 'Acme HQ' (id 100) | 2026-03-27T16:01:00Z | Ada Second-Admin &lt;admin2@example.com&gt; "
+            "| update | rounding: 1 -&gt; -1 |"
+        ),
+        (
+            "| workspace\\_user bob@example.com in workspace Acme HQ (id 1010) | 2026-03-27T16:03:00Z "
+            '| Ada Second-Admin &lt;admin2@example.com&gt; | update | role: "admin" -&gt; "user" |'
+        ),
+        "| group on project 5 (workspace 100) | | | no entry in the audit log | |",
+    ]
+    # Without who_changed the document ends with the drift table, as before.
+    assert "Who changed it" not in drift_report_markdown(drift_report(drifting_results()))

@@ -8,7 +8,9 @@ Fixtures
 review_page (session)
     The path of access-review.html as playbooks/access_review.yml wrote it, against a simulator
     seeded with 40 members of the generated organization (tests/integration/large_organization.py:
-    every status, rates, groups, and names a page must escape).
+    every status, rates, groups, and names a page must escape), carried forward from a review of
+    the same organization in which some members had groups with long names (so the page shows
+    every section and column, and long changes).
 chromium (session)
     The Chromium binary; the tests fail (not skip) when it is missing, naming the make target.
 driver (module)
@@ -18,6 +20,7 @@ driver (module)
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -65,29 +68,53 @@ def review_page(tmp_path_factory) -> Path:
             ANSIBLE_LOCAL_TEMP=str(directory / "ansible-local"),
         )
         reports = directory / "reports"
-        completed = subprocess.run(
-            [
-                str(Path(sys.executable).parent / "ansible-playbook"),
-                "-i",
-                str(ROOT / "playbooks" / "inventory.yml"),
-                str(ROOT / "playbooks" / "access_review.yml"),
-                "-e",
-                f"toggl_organization={large_organization.ORGANIZATION}",
-                "-e",
-                f"toggl_report_dir={reports}",
-            ],
-            cwd=directory,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+
+        def review(*extra):
+            completed = subprocess.run(
+                [
+                    str(Path(sys.executable).parent / "ansible-playbook"),
+                    "-i",
+                    str(ROOT / "playbooks" / "inventory.yml"),
+                    str(ROOT / "playbooks" / "access_review.yml"),
+                    "-e",
+                    f"toggl_organization={large_organization.ORGANIZATION}",
+                    "-e",
+                    f"toggl_report_dir={reports}",
+                    *extra,
+                ],
+                cwd=directory,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+            assert completed.returncode == 0, completed.stdout + completed.stderr
+
+        # Carried forward from a previous review, so that the page has every section and column;
+        # in that review some members were in groups with long names ("What changed" must wrap).
+        review()
+        previous = directory / "previous.json"
+        previous.write_text(earlier_review(reports / "access-review.json"), encoding="utf-8")
+        review("-e", f"toggl_access_review_previous={previous}")
     finally:
         simulator.stop()
-    assert completed.returncode == 0, completed.stdout + completed.stderr
     return reports / "access-review.html"
+
+
+LONG_GROUPS = ["Finance and Controlling (EMEA) - Quarterly Close", "Very-Long-Group-Name-Without-Any-Spaces-In-It-0001"]
+
+
+def earlier_review(path: Path) -> str:
+    """The review at ``path`` with long group names on every fifth row, its rows' SHA-256 taken again."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for index, row in enumerate(data["rows"]):
+        if index % 5 == 0:
+            row["groups"] = LONG_GROUPS
+    canonical = json.dumps(data["rows"], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    data["evidence"]["rows_sha256"] = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return json.dumps(data)
 
 
 @pytest.fixture(scope="module")

@@ -115,3 +115,39 @@ def test_the_filter_box_shows_only_matching_rows(page):
     box.clear()
     box.send_keys(" ")  # an input event with no words: every row again
     assert len(visible_rows(page)) == EXPECTED_ROWS
+
+
+FITS = """
+var width = document.documentElement.clientWidth;
+var cells = Array.from(document.querySelectorAll('th, td, dd, h1, h2, p'));
+var cut = cells.filter(function (cell) { return cell.getBoundingClientRect().right > width + 0.5; })
+  .map(function (cell) { return cell.tagName + ': ' + cell.textContent.slice(0, 60); });
+return {width: width, inner: window.innerWidth, scroll: document.documentElement.scrollWidth,
+        tables: Array.from(document.querySelectorAll('table')).map(function (table) {
+          return [table.id, table.getBoundingClientRect().right]; }),
+        cut: cut.slice(0, 10)};
+"""
+
+
+def test_the_page_fits_a_1400_px_window(driver, review_page):
+    """Every table and cell within the window's width: long values wrap in their cell, nothing is
+    cut off at the right and there is no horizontal scrolling."""
+    size = driver.get_window_size()
+    try:
+        driver.set_window_size(1400, 900)
+        driver.get(review_page.as_uri())
+        fit = driver.execute_script(FITS)
+        assert fit["inner"] == 1400
+        assert fit["scroll"] <= fit["width"], fit
+        assert {table for table, _right in fit["tables"]} == {"access", "changes", "findings", "groups"}
+        assert all(right <= fit["width"] for _table, right in fit["tables"]), fit
+        assert fit["cut"] == [], fit
+        headings = [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "#access thead th")]
+        assert headings[-3:] == ["Change", "What changed", "Findings"]
+        # The long changes are there, wrapped rather than cut.
+        changed = driver.find_element(By.XPATH, "//table[@id='changes']/tbody/tr[td[1]='changed']/td[5]")
+        assert "Very-Long-Group-Name-Without-Any-Spaces-In-It-0001" in changed.text
+        assert changed.size["height"] > 2 * 18  # on several lines
+        assert console_errors(driver) == []
+    finally:
+        driver.set_window_size(size["width"], size["height"])

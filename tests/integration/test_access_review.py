@@ -6,20 +6,25 @@ member's access exactly as the seed gave it.
 """
 
 import csv
+import hashlib
 import io
+import json
 import os
 import stat
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import large_organization as big
+import yaml
 from helpers import run_logged, seed
 
 PLAYBOOK = "playbooks/access_review.yml"
-READ_TASK = "Read every member and group (one request per 200 members, one for the groups)"
+READ_TASK = "Read the organization, every member and group (one request, one per 200 members, one for the groups)"
 SUMMARY_TASK = "Show where the review is and what it cost"
 ORG_PATH = "/api/v9/organizations/10"
 ORG_ROLES = {True: "admin", False: "member"}
+REPORTS = ["access-review.csv", "access-review.html", "access-review.json"]
 
 
 class AccessPage(HTMLParser):
@@ -41,7 +46,7 @@ class AccessPage(HTMLParser):
         elif tag in ("td", "th") and self._table is not None:
             self._table[-1].append("")
             self._cell = True
-        elif tag == "dd":
+        elif tag == "dd" and attrs["id"].startswith("count-"):
             self._figure = attrs["id"]
 
     def handle_endtag(self, tag):
@@ -61,7 +66,7 @@ class AccessPage(HTMLParser):
 
 def read_reports(directory):
     csv_path, html_path = directory / "access-review.csv", directory / "access-review.html"
-    for path in (csv_path, html_path):
+    for path in (csv_path, html_path, directory / "access-review.json"):
         # Personal data: readable by the owner only.
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
     rows = list(csv.DictReader(io.StringIO(csv_path.read_text(encoding="utf-8"), newline="")))
@@ -84,7 +89,7 @@ def expected_access(user_id):
     return found
 
 
-def test_a_1000_member_review_costs_six_requests_and_shows_every_access(simulator, run_playbook, tmp_path):
+def test_a_1000_member_review_costs_seven_requests_and_shows_every_access(simulator, run_playbook, tmp_path):
     simulator.reset(big.large_organization_seed(1000))
     reports = tmp_path / "reports"
     run, log = run_logged(
@@ -95,31 +100,52 @@ def test_a_1000_member_review_costs_six_requests_and_shows_every_access(simulato
     )
     assert run.rc == 0, run
 
-    # One page per 200 members, then the groups; nothing else, no write.
-    assert [(entry["method"], entry["path"], entry["query"]) for entry in log] == [
+    # The organization (its user count, for the evidence), one page per 200 members, then the
+    # groups; nothing else, no write.
+    assert [(entry["method"], entry["path"], entry["query"]) for entry in log] == [("GET", ORG_PATH, {})] + [
         ("GET", ORG_PATH + "/users", {"page": str(page), "per_page": "200"}) for page in range(1, 6)
     ] + [("GET", ORG_PATH + "/groups", {})]
-    assert run.task(READ_TASK)["result"]["api_requests"] == {"GET": 6, "total": 6}
-    summary = "access review of organization 10: 1000 people (953 joined, 20 invited, 27 inactive), 2 groups"
+    assert run.task(READ_TASK)["result"]["api_requests"] == {"GET": 7, "total": 7}
+    summary = "access review of Acme: 1000 people (953 joined, 20 invited, 27 inactive), 2 groups"
     assert run.task(SUMMARY_TASK)["result"]["msg"] == [
-        summary + ", 6 API request(s)",
+        summary + ", 7 API request(s)",
+        "no previous review given",
+        "to look at: 11 admin(s) without 2FA, 27 inactive, 0 invitation(s) pending over 14 days; member list complete",
         str(reports / "access-review.csv"),
         str(reports / "access-review.html"),
+        str(reports / "access-review.json"),
     ]
     # Writing the reports is the run's output, not a change; the counts are AWX job artifacts.
     assert [task["task"] for task in run.tasks if task["status"] == "changed"] == []
     stats = run.task("Hand the result to AWX as job artifacts")["result"]["ansible_stats"]
     assert stats["per_host"] is False
-    assert stats["data"]["toggl_access_review"] == {
-        "organization": "organization 10",
+    artifacts = stats["data"]["toggl_access_review"]
+    assert len(artifacts.pop("rows_sha256")) == 64
+    assert artifacts == {
+        "organization": "Acme",
+        "organization_id": 10,
         "people": 1000,
         "joined": 953,
         "invited": 20,
         "inactive": 27,
         "groups": 2,
-        "api_requests": 6,
-        "reports": [str(reports / "access-review.csv"), str(reports / "access-review.html")],
+        "rows": 1693,
+        "api_requests": 7,
+        "complete": True,
+        "admins_without_2fa": 11,
+        "inactive_members": 27,
+        "long_pending_invitations": 0,
+        "previous": None,
+        "added": 0,
+        "removed": 0,
+        "changed": 0,
+        "people_added": 0,
+        "people_removed": 0,
+        "reports": [str(reports / name) for name in REPORTS],
     }
+    evidence = json.loads((reports / "access-review.json").read_text(encoding="utf-8"))["evidence"]
+    assert evidence["completeness"]["user_count"] == 980 and evidence["completeness"]["member_pages"] == 5
+    assert evidence["token_user"]["email"] == "owner@example.com"
 
     rows, page = read_reports(reports)
     # Every member, every workspace they reach (directly or through a group), nothing more.
@@ -170,6 +196,8 @@ def test_a_1000_member_review_costs_six_requests_and_shows_every_access(simulato
         "count-workspaces": 3,
         "count-groups": 2,
         "count-rows": 1693,
+        "count-admins-without-2fa": 11,
+        "count-long-pending": 0,
     }
     engineering = sum(1 for user_id in range(1, 1001) if 70 in big.groups_of(user_id))
     contractors = sum(1 for user_id in range(1, 1001) if 71 in big.groups_of(user_id))
@@ -191,6 +219,7 @@ def test_by_name_in_check_mode_it_still_writes_the_review(simulator, run_playboo
         diff=True,
     )
     assert run.rc == 0, run
+    # By name, the organization comes with the name lookup: its user count costs nothing more.
     assert [(entry["method"], entry["path"]) for entry in log] == [
         ("GET", "/api/v9/me/organizations"),
         ("GET", ORG_PATH + "/users"),
@@ -241,9 +270,172 @@ def test_reports_go_to_the_working_directory_or_toggl_report_dir_never_beside_th
     existed = beside_playbooks.exists()
     run = run_playbook(PLAYBOOK, extra_vars={"toggl_organization": 10})
     assert run.rc == 0, run
-    assert sorted(path.name for path in (tmp_path / "reports").iterdir()) == ["access-review.csv", "access-review.html"]
+    assert sorted(path.name for path in (tmp_path / "reports").iterdir()) == REPORTS
     assert beside_playbooks.exists() == existed
     elsewhere = tmp_path / "awx-artifacts"
     run = run_playbook(PLAYBOOK, extra_vars={"toggl_organization": 10}, env={"TOGGL_REPORT_DIR": str(elsewhere)})
     assert run.rc == 0, run
-    assert sorted(path.name for path in elsewhere.iterdir()) == ["access-review.csv", "access-review.html"]
+    assert sorted(path.name for path in elsewhere.iterdir()) == REPORTS
+
+
+# -- carried forward over a week, and the reviewer's decisions turned into one offboarding run -------
+
+DECISIONS_PLAYBOOK = "playbooks/access_review_decisions.yml"
+A_WEEK = 7 * 24 * 3600
+# The week's changes, through the collection's own modules (a playbook of plain module tasks runs
+# in this process, see in_process.py).
+A_WEEK_OF_CHANGES = """
+- name: A week in Acme
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Hal is invited into Acme HQ
+      trackops.toggl.toggl_organization_user:
+        organization: 10
+        user: hal@example.com
+        workspaces: [{workspace: 100, role: user}]
+        skip_email: true
+    - name: Gus leaves
+      trackops.toggl.toggl_organization_user:
+        organization: 10
+        user: gus@example.com
+        state: absent
+    - name: Alice is no longer an organization admin
+      trackops.toggl.toggl_organization_user:
+        organization: 10
+        user: alice@example.com
+        admin: false
+    - name: Bob becomes an admin of Acme HQ
+      trackops.toggl.toggl_workspace_user:
+        organization: 10
+        workspace: 100
+        user: bob@example.com
+        role: admin
+"""
+
+
+def a_week_earlier(path):
+    """The review at ``path`` as if it had been taken a week ago: its times 7 days back, its rows'
+    SHA-256 taken again as the review does (the documented canonical JSON). The review's clock is
+    the controller's and the member list has no invitation date, so this is how a week passes for
+    the review; the simulator's clock moves as well (POST /_sim/clock)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+
+    def earlier(text):
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00")) - timedelta(seconds=A_WEEK)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    data["evidence"]["generated_at"] = earlier(data["evidence"]["generated_at"])
+    for row in data["rows"]:
+        if row.get("invited_since"):
+            row["invited_since"] = earlier(row["invited_since"])
+    canonical = json.dumps(data["rows"], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    data["evidence"]["rows_sha256"] = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return data["evidence"]["generated_at"]
+
+
+def test_a_week_later_the_review_shows_exactly_the_delta_and_the_decisions_offboard_in_one_run(
+    simulator, run_playbook, tmp_path
+):
+    simulator.reset(seed("info"))
+    first, second = tmp_path / "week-1", tmp_path / "week-2"
+    run = run_playbook(PLAYBOOK, extra_vars={"toggl_organization": 10, "toggl_report_dir": str(first)})
+    assert run.rc == 0, run
+    previous = first / "access-review.json"
+    week_ago = a_week_earlier(previous)
+    simulator.advance_clock(A_WEEK)
+    changes = run_playbook(A_WEEK_OF_CHANGES)
+    assert changes.rc == 0 and [task["status"] for task in changes.tasks] == ["changed"] * 4, changes
+
+    run, log = run_logged(
+        simulator,
+        run_playbook,
+        PLAYBOOK,
+        extra_vars={
+            "toggl_organization": 10,
+            "toggl_report_dir": str(second),
+            "toggl_access_review_previous": str(previous),
+            "toggl_access_review_pending_days": 5,
+        },
+    )
+    assert run.rc == 0, run
+    assert [(entry["method"], entry["path"]) for entry in log] == [
+        ("GET", ORG_PATH),
+        ("GET", ORG_PATH + "/users"),
+        ("GET", ORG_PATH + "/groups"),
+    ]
+    assert run.task(SUMMARY_TASK)["result"]["msg"][1:3] == [
+        f"since the review of {week_ago}: 1 added, 1 removed, 2 changed",
+        # Olive (the owner), and Alice and Bob, admins of Acme HQ: no 2FA.
+        "to look at: 3 admin(s) without 2FA, 1 inactive, 1 invitation(s) pending over 5 days; member list complete",
+    ]
+
+    # Exactly the week's changes: in the CSV (the change column) ...
+    rows, page = read_reports(second)
+    delta = sorted((row["change"], row["email"], row["workspace"], row["changes"]) for row in rows if row["change"])
+    assert delta == [
+        ("added", "hal@example.com", "Acme HQ", ""),
+        ("changed", "alice@example.com", "Acme HQ", "organization_role: admin -> member"),
+        ("changed", "bob@example.com", "Acme HQ", "workspace_role: user -> admin"),
+        ("removed", "gus@example.com", "Acme HQ", ""),
+    ]
+    # ... in the JSON, with the evidence that the previous review was the one written a week ago ...
+    review = json.loads((second / "access-review.json").read_text(encoding="utf-8"))
+    assert review["evidence"]["previous"]["source"] == str(previous)
+    assert review["evidence"]["previous"]["rows_sha256_verified"] is True
+    assert sorted((row["change"], row["email"]) for row in review["rows"] if row["change"]) == sorted(
+        (change, email) for change, email, _workspace, _changes in delta
+    )
+    # ... and on the page.
+    assert sorted(tuple(cells[:4]) for cells in page.tables["changes"][1:]) == sorted(
+        (change, name, email, workspace)
+        for change, name, email, workspace in (
+            ("added", "hal@example.com", "hal@example.com", "Acme HQ"),
+            ("changed", "Alice Admin", "alice@example.com", "Acme HQ"),
+            ("changed", "Bob Builder", "bob@example.com", "Acme HQ"),
+            ("removed", "Gus Grouped", "gus@example.com", "Acme HQ"),
+        )
+    )
+    hal_id = next(int(row["user_id"]) for row in rows if row["email"] == "hal@example.com")
+    dan = [row for row in rows if row["email"] == "dan@example.com"]
+    assert [row["findings"] for row in dan] == [f"invitation pending at least 7 days (since {week_ago[:10]})"]
+
+    # The reviewer revokes Bob (on one of his rows; the other stays empty) and keeps Alice.
+    with (second / "access-review.csv").open(encoding="utf-8", newline="") as handle:
+        table = list(csv.DictReader(handle))
+    for row in table:
+        row["decision"] = {("bob@example.com", "Acme HQ"): "revoke", ("alice@example.com", "Acme HQ"): "Keep"}.get(
+            (row["email"], row["workspace"]), ""
+        )
+    decided = second / "decided.csv"
+    with decided.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(table[0]))
+        writer.writeheader()
+        writer.writerows(table)
+    run, log = run_logged(
+        simulator,
+        run_playbook,
+        DECISIONS_PLAYBOOK,
+        extra_vars={"toggl_access_review_decisions": str(decided), "toggl_report_dir": str(second)},
+    )
+    assert run.rc == 0, run
+    assert log == []  # it reads the files only
+    offboarding = second / "access-review-offboarding.yml"
+    assert stat.S_IMODE(os.stat(offboarding).st_mode) == 0o600
+    assert yaml.safe_load(offboarding.read_text(encoding="utf-8")) == {
+        "toggl_organization": 10,
+        "toggl_offboarding_people": ["bob@example.com"],
+        "toggl_offboarding_mode": "deactivate",
+    }
+
+    # Revoking is one run of the offboarding playbook with that file's variables (run_playbook hands
+    # them over as -e @file too).
+    run = run_playbook("playbooks/offboard.yml", extra_vars=yaml.safe_load(offboarding.read_text(encoding="utf-8")))
+    assert run.rc == 0, run
+    memberships = {
+        user["user_id"]: user["inactive"]
+        for user in simulator.state()["organization_users"]
+        if user["organization_id"] == 10
+    }
+    assert memberships == {1: False, 2: False, 3: True, 4: True, 5: False, hal_id: False}

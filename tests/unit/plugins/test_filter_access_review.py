@@ -32,6 +32,8 @@ COLUMNS = [
     "labor_cost",
     "currency",
 ]
+# The CSV adds the review's own columns: since the previous review, findings, and the decision.
+CSV_COLUMNS = COLUMNS + ["change", "changes", "findings", "decision"]
 HOSTILE = 'Mallory "M" <img src=x onerror=alert(1)>, <script>alert(2)</script>'
 
 
@@ -161,9 +163,9 @@ def test_csv_has_a_header_row_and_one_line_per_row():
     text = access_review_csv(rows)
     assert text.endswith("\r\n")
     table = parse_csv(text)
-    assert table[0] == COLUMNS
+    assert table[0] == CSV_COLUMNS
     assert len(table) == len(rows) + 1
-    bob_hq = dict(zip(COLUMNS, table[3], strict=True))
+    bob_hq = dict(zip(CSV_COLUMNS, table[3], strict=True))
     assert bob_hq == {
         "name": "Bob Builder",
         "email": "bob@example.com",
@@ -179,9 +181,14 @@ def test_csv_has_a_header_row_and_one_line_per_row():
         "rate": "50",
         "labor_cost": "30.5",
         "currency": "EUR",
+        # Rows of access_review_rows alone: nothing carried forward, and the decision is the reviewer's.
+        "change": "",
+        "changes": "",
+        "findings": "",
+        "decision": "",
     }
-    assert dict(zip(COLUMNS, table[2], strict=True))["two_factor"] == "yes"
-    assert dict(zip(COLUMNS, table[4], strict=True))["via_groups"] == "Engineering"
+    assert dict(zip(CSV_COLUMNS, table[2], strict=True))["two_factor"] == "yes"
+    assert dict(zip(CSV_COLUMNS, table[4], strict=True))["via_groups"] == "Engineering"
 
 
 def test_csv_quotes_what_needs_quoting_and_defuses_formulas():
@@ -219,12 +226,12 @@ def test_csv_leaves_harmless_text_alone():
 
 def test_csv_keeps_numbers_numbers():
     rows = [dict(dict.fromkeys(COLUMNS), name="N", rate=-5, labor_cost=12.25, user_id=7)]
-    cells = dict(zip(COLUMNS, parse_csv(access_review_csv(rows))[1], strict=True))
+    cells = dict(zip(CSV_COLUMNS, parse_csv(access_review_csv(rows))[1], strict=True))
     assert (cells["rate"], cells["labor_cost"], cells["user_id"], cells["email"]) == ("-5", "12.25", "7", "")
 
 
 def test_csv_of_no_rows_is_the_header_alone():
-    assert parse_csv(access_review_csv([])) == [COLUMNS]
+    assert parse_csv(access_review_csv([])) == [CSV_COLUMNS]
 
 
 @pytest.mark.parametrize("rows", ["text", [1]])

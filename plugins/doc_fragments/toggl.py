@@ -93,6 +93,14 @@ options:
       - If not set, the value of the E(TOGGL_QUOTA_WAIT) environment variable is used.
     type: int
     default: 0
+  validate_only:
+    description:
+      - V(true) checks the task's input as the module does before its first request - types, bounds, dates, the
+        same entry twice - and ends there, sending no request and changing nothing (the result holds no object).
+      - For a sequence of tasks (a role) that must fail on bad data before any of them writes, run each task so
+        first; checks that need the API (an unknown name) come with the real run.
+    type: bool
+    default: false
 notes:
   - Every request counts against the user's hourly Toggl API quota (for example 240 requests per hour on
     Starter; requests to C(/me...) endpoints, used to resolve organization and workspace names, 30 per hour).

@@ -17,6 +17,7 @@ from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglStateError,
     TogglValidationError,
 )
+from ansible_collections.trackops.toggl.plugins.module_utils.references import Pending
 
 # Pauses between re-reads after a write whose answer is not the object: the live API may
 # list an object only seconds after writing it (eventual consistency); about 6 s in all.
@@ -320,7 +321,10 @@ def require_rights(decision):
 
 
 def scrub(obj):
-    """A copy of an API object without secrets, safe to return and log."""
+    """A copy of an API object without secrets, safe to return and log; the id of an object an
+    earlier task would create (check mode: references.Pending) is not known yet: null."""
+    if isinstance(obj, Pending):
+        return None
     if isinstance(obj, dict):
         return {key: scrub(value) for key, value in obj.items() if key not in SECRET_KEYS}
     if isinstance(obj, list):

@@ -43,6 +43,7 @@ def toggl_argument_spec():
         request_timeout=dict(type="float", default=30, fallback=(env_fallback, ["TOGGL_REQUEST_TIMEOUT"])),
         max_retries=dict(type="int", default=5, fallback=(env_fallback, ["TOGGL_MAX_RETRIES"])),
         quota_wait=dict(type="int", default=0, fallback=(env_fallback, ["TOGGL_QUOTA_WAIT"])),
+        validate_only=dict(type="bool", default=False),
     )
 
 
@@ -160,6 +161,8 @@ class TogglModule(AnsibleModule):
         try:
             info = info_class(self.params, self.client, Resolver(self.client))
             info.validate()
+            if self.params["validate_only"]:
+                self.exit_json(changed=False, **self.request_summary())
             facts = info.gather()
         except TogglError as error:
             failure = error
@@ -182,7 +185,7 @@ class TogglModule(AnsibleModule):
         and every entry is validated and decided before the first write.
         """
         outcomes, resources = self._reconcile(resource_class, entries, state, extra)
-        self._exit(resources, outcomes, resource_class.kind + "s", single=False)
+        self._exit(resources, outcomes, resource_class.kind + "s", single=False, summary=resource_class.summary)
 
     def entries(self, list_option, entry_options):
         """Params for each entry of a bulk list: the top-level options are the defaults."""
@@ -199,10 +202,14 @@ class TogglModule(AnsibleModule):
         failure = None
         resources = []
         try:
-            resolver = Resolver(self.client)
+            resolver = Resolver(self.client, check_mode=self.check_mode)
             resources = [resource_class(params, self.client, resolver) for params in entries]
             for resource in resources:
                 resource.validate()
+            resource_class.validate_many(resources, self.params)
+            if self.params["validate_only"]:
+                # Local checks only (validate_only): no request, no change.
+                self.exit_json(changed=False, **self.request_summary())
             if extra is not None:
                 resources.extend(extra(resolver, resources))
             outcomes = Reconciler(check_mode=self.check_mode).ensure_all(resources, state)
@@ -215,13 +222,16 @@ class TogglModule(AnsibleModule):
             self.fail(failure)
         return outcomes, resources
 
-    def _exit(self, resources, outcomes, key, single):
+    def _exit(self, resources, outcomes, key, single, summary=None):
         for resource in resources:
             for warning in resource.warnings:
                 self.warn(warning)
         result = dict(changed=any(outcome.changed for outcome in outcomes), **self.request_summary())
         if single:
             result[key] = outcomes[0].obj
+        elif summary is not None:
+            # A description that reports its bulk result in its own words (resource.summary).
+            result.update(summary(resources, outcomes) or {key: [outcome.obj for outcome in outcomes]})
         else:
             result[key] = [outcome.obj for outcome in outcomes]
         if self._diff:

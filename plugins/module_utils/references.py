@@ -27,6 +27,7 @@ shared with the lookup of the workspace's organization.
 """
 
 import difflib
+from collections.abc import Mapping
 
 from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglAccessError,
@@ -46,6 +47,69 @@ def is_id(ref):
     if isinstance(ref, int):
         return True
     return isinstance(ref, str) and ref.strip().isdigit()
+
+
+class Pending:
+    """An object an earlier task of the play would create, handed over as that task's registered
+    result in check mode: it has a name and no id yet, so this task predicts against "does not
+    exist yet" (nothing of it can be read) instead of failing on a missing id."""
+
+    def __init__(self, kind, name):
+        self.kind = kind
+        self.name = name
+
+    def __eq__(self, other):
+        return isinstance(other, Pending) and (self.kind, self.name) == (other.kind, other.name)
+
+    def __hash__(self):
+        return hash((self.kind, self.name))
+
+    def __lt__(self, other):  # sorted() among ids: pending objects after the real ones
+        return False
+
+    def __gt__(self, other):
+        return True
+
+    def __repr__(self):
+        return "%s %r (to be created)" % (self.kind, self.name)
+
+
+# The key of the object in a trackops.toggl module's result, and of its id, per kind.
+REGISTERED_OBJECTS = {
+    "workspace": ("workspace", "id"),
+    "group": ("group", "group_id"),
+    "organization": ("organization", "id"),
+}
+
+
+def registered_object(kind, ref):
+    """The object a registered result of a trackops.toggl task manages (``{"changed": ...,
+    "<kind>": {...}}``), or the object itself when ``ref`` is one; None when ``ref`` is not a
+    mapping."""
+    if not isinstance(ref, Mapping):
+        return None
+    key, _id_key = REGISTERED_OBJECTS[kind]
+    found = ref.get(key)
+    if isinstance(found, Mapping):
+        return found
+    if "changed" in ref or "api_requests" in ref:
+        raise TogglReferenceError("%s: the registered result given holds no %s" % (kind, key))
+    return ref
+
+
+def registered_id(kind, ref, check_mode):
+    """The id of the object of a registered result; in check mode, a ``Pending`` for one the
+    earlier task would create (its predicted object has no id yet)."""
+    obj = registered_object(kind, ref)
+    ident = obj.get(REGISTERED_OBJECTS[kind][1])
+    if ident is not None:
+        return int(ident)
+    if check_mode:
+        return Pending(kind, obj.get("name"))
+    raise TogglReferenceError(
+        "%s %r: the registered result given has no id (an earlier task in check mode predicted it)"
+        % (kind, obj.get("name"))
+    )
 
 
 def check_workspace_reference(params):
@@ -129,9 +193,11 @@ def membership_status(joined, inactive):
 class Resolver:
     """Resolves references for one module run; every collection is read at most once."""
 
-    def __init__(self, client):
+    def __init__(self, client, check_mode=False):
         self.client = client
         self._memo = {}
+        # In check mode a reference may be an object an earlier task would create (Pending).
+        self.check_mode = check_mode
 
     def _once(self, key, load):
         if key not in self._memo:
@@ -202,6 +268,8 @@ class Resolver:
         return pick_one("organization", name, matches)
 
     def organization_id(self, ref):
+        if isinstance(ref, Mapping):
+            return registered_id("organization", ref, self.check_mode)
         if is_id(ref):
             return int(ref)
         return self.named_organization(ref)["id"]
@@ -252,7 +320,11 @@ class Resolver:
 
     def workspace_id(self, ref, organization_ref=None):
         """An id, or the id of the workspace of that name (in ``organization_ref`` when given, else
-        among all the token's workspaces: the same one /me/workspaces read either way)."""
+        among all the token's workspaces: the same one /me/workspaces read either way). A
+        registered result of a task that manages the workspace gives its id (``Pending`` in check
+        mode when that task would create it)."""
+        if isinstance(ref, Mapping):
+            return registered_id("workspace", ref, self.check_mode)
         if is_id(ref):
             return int(ref)
         organization_id = None if organization_ref is None else self.organization_id(organization_ref)
@@ -332,6 +404,8 @@ class Resolver:
 
     def group_id(self, organization_id, ref):
         """An int is taken as is; a string of digits costs the group list (it may be a name)."""
+        if isinstance(ref, Mapping):
+            return registered_id("group", ref, self.check_mode)
         if isinstance(ref, int) and not isinstance(ref, bool):
             return ref
         group = require(

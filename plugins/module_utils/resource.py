@@ -93,6 +93,11 @@ class Resource:
         for option, field in self.fields.items():
             field.check(option, self.params.get(option))
 
+    @classmethod
+    def validate_many(cls, resources, params):
+        """Local checks of the task as a whole (no request), after each entry's ``validate``:
+        ``params`` are the module's, ``resources`` its entries (none for an empty list)."""
+
     def vet(self, decision):
         """Refuse a decision before any write of the task (e.g. removing the owner).
 
@@ -115,6 +120,12 @@ class Resource:
     def admin_need(self, decision):
         """What ``decision`` needs the admin right for (default: ``admin_needed_for``)."""
         return self.admin_needed_for
+
+    @classmethod
+    def summary(cls, resources, outcomes):
+        """The result keys of a bulk task, when the description words them itself; None: the
+        objects under ``<kind>s``."""
+        return None
 
     @classmethod
     def vet_many(cls, decisions):

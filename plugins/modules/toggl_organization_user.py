@@ -88,9 +88,11 @@ options:
         elements: dict
         suboptions:
           workspace:
-            description: The workspace, by name or numeric id.
+            description:
+              - The workspace, by name or numeric id, or the registered result of the task that manages it (in check
+                mode, one that task would create is predicted against as not there yet).
             aliases: [name]
-            type: str
+            type: raw
             required: true
           role:
             description: The person's role in it.
@@ -144,9 +146,11 @@ options:
     elements: dict
     suboptions:
       workspace:
-        description: The workspace, by name or numeric id.
+        description:
+          - The workspace, by name or numeric id, or the registered result of the task that manages it (in check
+            mode, one that task would create is predicted against as not there yet).
         aliases: [name]
-        type: str
+        type: raw
         required: true
       role:
         description: The person's role in the workspace; Toggl's default when unset is C(user).
@@ -316,7 +320,8 @@ def per_person_options():
             elements="dict",
             options=dict(
                 # "name" as the roles' people entries and toggl_workspace call a workspace.
-                workspace=dict(type="str", required=True, aliases=["name"]),
+                # raw: a name, an id, or the registered result of the task that manages it.
+                workspace=dict(type="raw", required=True, aliases=["name"]),
                 role=dict(type="str", choices=ROLES),
             ),
         ),

@@ -137,12 +137,14 @@ POOL_OF = {
     "groups": "group",
     "workspaces": "workspace",
     "workspace_name": "name",
+    "email": "user",
 }
 
 # Argument sets known to succeed on the seed, for modules whose options depend on each other
 # (a rate's level names its target; an alert's identity needs four options): faults are also
 # applied to these, so the generated examples get past the first check.
 KNOWN_GOOD = {
+    "toggl_access": {"organization": "10", "people": [{"email": "bob@example.com", "admin": False}]},
     "toggl_rate": {"workspace": "100", "level": "workspace_user", "user": "alice@example.com", "amount": 45.0},
     "toggl_group": {"organization": "10", "name": "Hostile Team", "users": ["bob@example.com"], "workspaces": ["100"]},
     "toggl_alert": {

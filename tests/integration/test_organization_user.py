@@ -328,7 +328,7 @@ def test_owner_and_token_user_are_never_removed_or_deactivated(simulator, run_pl
     assert failure_of(run, "bulk with owner").startswith(owner_refusal)
     assert failure_of(run, "deactivate self") == (
         "user: refusing to deactivate alice@example.com: alice@example.com is the user the API token belongs to;"
-        " use another admin's token"
+        " use another admin's token; nothing was written"
     )
     assert "is the user the API token belongs to" in failure_of(run, "remove self")
     assert failure_of(run, "demote owner") == (

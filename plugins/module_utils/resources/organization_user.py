@@ -100,20 +100,22 @@ def matches_user(obj, ref):
     return (obj.get("email") or "").casefold() == wanted
 
 
-def protect_owner_and_caller(resolver, organization_id, user_obj, what):
+def protect_owner_and_caller(resolver, organization_id, user_obj, what, option="user"):
     """Refuse ``what`` (e.g. "remove ... from the organization") for the organization owner or
     the token's own user. The owner comes from the member list; the token's user costs one
     ``GET /me``, spent only when such a write is planned."""
     email = user_obj.get("email") or user_obj.get("user_id")
     if is_owner(resolver, organization_id, user_obj):
         raise TogglValidationError(
-            "user",
-            "refusing to %s: %s is the organization owner, whom this collection never removes or deactivates"
-            % (what, email),
+            option,
+            "refusing to %s: %s is the organization owner, whom this collection never removes or deactivates;"
+            " nothing was written" % (what, email),
         )
     if is_caller(resolver, user_obj):
         raise TogglValidationError(
-            "user", "refusing to %s: %s is the user the API token belongs to; use another admin's token" % (what, email)
+            option,
+            "refusing to %s: %s is the user the API token belongs to; use another admin's token; nothing was written"
+            % (what, email),
         )
 
 
@@ -179,6 +181,59 @@ def settle_members(resolver, organization_id, is_visible, what):
 
 def member_of(members, ref):
     return next((m for m in members if matches_user(m, ref)), None)
+
+
+def send_invitations(client, resolver, organization_id, body, reread=None):
+    """POST the invitations of ``body``; an answer lost on the way back, or a refusal because the
+    people are members by now (another run invited them meanwhile), ends with the people looked
+    up and adopted: one invitation per person. ``reread(emails)`` reads the members again (default:
+    every page of the member list); it returns the members it read."""
+    path = "/organizations/%s/invitations" % organization_id
+    emails = body["emails"]
+    if reread is None:
+
+        def reread(_emails):
+            return reread_members(resolver, organization_id)
+
+    def listed(members):
+        return all(member_of(members, email) for email in emails)
+
+    try:
+        return client.post(path, body=body, what="invitations")
+    except TogglAnswerLostError:
+        pass  # the server may have applied it: look before inviting again
+    except TogglApiError as error:
+        if error.status != 400:
+            raise
+        members = reread(emails)
+        if not listed(members):
+            raise
+        return adopted_invitations(members, emails)
+    members = []
+    try:
+        members = settle(lambda: reread(emails), listed, "invitations not listed")
+    except TogglStateError:
+        members = reread(emails)
+        missing = [email for email in emails if not member_of(members, email)]
+        # Not recorded by the server: the first POST never arrived, so this one is the only one.
+        answer = client.post(path, body=dict(body, emails=missing), what="invitations")
+        adopted = adopted_invitations(members, [email for email in emails if email not in missing])
+        if isinstance(answer, dict):
+            adopted["data"].extend(answer.get("data") or [])
+        return adopted
+    return adopted_invitations(members, emails)
+
+
+def adopted_invitations(members, emails):
+    """An invitation answer (``data``) made from the member list, for invitations adopted."""
+    data = []
+    for email in emails:
+        found = member_of(members, email)
+        if found is not None:
+            data.append(
+                {"email": email, "recipient_id": found.get("user_id"), "invitation_id": found.get("invitation_id")}
+            )
+    return {"data": data}
 
 
 class OrganizationUser(Resource):
@@ -487,47 +542,8 @@ class OrganizationUser(Resource):
         return results
 
     def invite(self, body):
-        """POST the invitations; an answer lost on the way back, or a refusal because the people
-        are members by now (another run invited them meanwhile), ends with the people looked up
-        and adopted: one invitation per person."""
-        path = "/organizations/%s/invitations" % self.organization_id
-        emails = body["emails"]
-
-        def listed(members):
-            return all(member_of(members, email) for email in emails)
-
-        try:
-            return self.client.post(path, body=body, what="invitations")
-        except TogglAnswerLostError:
-            pass  # the server may have applied it: look before inviting again
-        except TogglApiError as error:
-            if error.status != 400 or not listed(reread_members(self.resolver, self.organization_id)):
-                raise
-            return self.adopted(self.resolver.organization_users(self.organization_id), emails)
-        try:
-            members = settle_members(self.resolver, self.organization_id, listed, "invitations not listed")
-        except TogglStateError:
-            members = self.resolver.organization_users(self.organization_id)
-            missing = [email for email in emails if not member_of(members, email)]
-            # Not recorded by the server: the first POST never arrived, so this one is the only one.
-            answer = self.client.post(path, body=dict(body, emails=missing), what="invitations")
-            adopted = self.adopted(members, [email for email in emails if email not in missing])
-            if isinstance(answer, dict):
-                adopted["data"].extend(answer.get("data") or [])
-            return adopted
-        return self.adopted(members, emails)
-
-    @staticmethod
-    def adopted(members, emails):
-        """An invitation answer (``data``) made from the member list, for invitations adopted."""
-        data = []
-        for email in emails:
-            found = member_of(members, email)
-            if found is not None:
-                data.append(
-                    {"email": email, "recipient_id": found.get("user_id"), "invitation_id": found.get("invitation_id")}
-                )
-        return {"data": data}
+        """POST the invitations (see ``send_invitations``)."""
+        return send_invitations(self.client, self.resolver, self.organization_id, body)
 
     def put_member(self, member, changes):
         """The member fields and groups in one PUT; the labour cost per workspace (see the module

@@ -250,12 +250,27 @@ def _row(obj, field, expected, actual):
     return {"object": obj, "field": field, "expected": expected, "actual": actual}
 
 
+def flattened(side):
+    """Nested mappings as dotted fields, so that a row names one setting: a person's
+    ``workspaces: {"Acme HQ": {"role": ...}}`` becomes ``workspaces.Acme HQ.role``."""
+    flat = {}
+    for key, value in (side or {}).items():
+        if isinstance(value, Mapping) and value:
+            for inner, inner_value in flattened(value).items():
+                flat["%s.%s" % (key, inner)] = inner_value
+        else:
+            flat[key] = value
+    return flat
+
+
 def entry_rows(entry, obj):
-    """The differences one diff entry shows."""
+    """The differences one diff entry shows, one row per field (nested ones dotted)."""
     before, after = _side(entry, "before"), _side(entry, "after")
+    before, after = (flattened(before) if before else before), (flattened(after) if after else after)
     if not before and after:
         rows = [_row(obj, STATE_FIELD, PRESENT, ABSENT)]
-        rows.extend(_row(obj, key, value, None) for key, value in after.items() if value is not None)
+        # What it would be created with: empty values (no groups yet) say nothing.
+        rows.extend(_row(obj, key, value, None) for key, value in after.items() if value not in (None, [], {}))
         return rows
     if before and not after:
         return [_row(obj, STATE_FIELD, ABSENT, PRESENT)]

@@ -45,7 +45,7 @@ DRIFTING = {
     ],
 }
 HQ, LABS, NEW = "workspace 'Acme HQ' (id 100)", "workspace 'Acme Labs' (id 101)", "workspace 'Acme New'"
-NEWBIE = "organization_user newbie@example.com"
+NEWBIE, BOB = "person newbie@example.com", "person bob@example.com"
 DRIFT_ROWS = [
     (HQ, "rounding", 1, -1),
     (HQ, "rounding_minutes", 15, 0),
@@ -56,12 +56,12 @@ DRIFT_ROWS = [
     (NEW, "only_admins_may_create_projects", True, None),
     ("billable rate of workspace user (user id 3) in workspace 100", "amount", 55.0, 50),
     ("track reminder 500", "frequency", 1, 7),
+    (BOB, "workspaces.Acme HQ.role", "admin", "user"),
     (NEWBIE, "state", "present", "absent"),
     (NEWBIE, "email", "newbie@example.com", None),
     (NEWBIE, "status", "invited", None),
     (NEWBIE, "admin", False, None),
-    (NEWBIE, "inactive", False, None),
-    ("workspace_user bob@example.com in workspace 100 (id 1010)", "role", "admin", "user"),
+    (NEWBIE, "workspaces.Acme HQ.role", "user", None),
 ]
 
 # The same seed described as it is, through ids and names, every kind of object included.
@@ -138,7 +138,7 @@ def test_drift_is_reported_row_by_row_and_the_gate_fails_after_writing_it(simula
 
     document, markdown = read_report(reports)
     assert rows_of(document) == DRIFT_ROWS
-    summary = "Drift: 15 differences in 7 of 10 objects compared."
+    summary = "Drift: 15 differences in 7 of 8 objects compared."
     assert {
         key: document[key] for key in ("organization", "check_mode", "drift", "summary", "compared", "drifted")
     } == {
@@ -146,7 +146,7 @@ def test_drift_is_reported_row_by_row_and_the_gate_fails_after_writing_it(simula
         "check_mode": True,
         "drift": True,
         "summary": summary,
-        "compared": 10,
+        "compared": 8,
         "drifted": 7,
     }
     assert list(document) == [
@@ -163,9 +163,7 @@ def test_drift_is_reported_row_by_row_and_the_gate_fails_after_writing_it(simula
         "# Toggl drift report: Acme\n\n**%s** Generated %s" % (summary, document["generated_at"])
     )
     assert markdown_rows(markdown)[0] == "| workspace 'Acme HQ' (id 100) | rounding | 1 | -1 |"
-    assert markdown_rows(markdown)[-1] == (
-        "| workspace\\_user bob@example.com in workspace 100 (id 1010) | role | admin | user |"
-    )
+    assert markdown_rows(markdown)[-1] == "| person newbie@example.com | workspaces.Acme HQ.role | user | null |"
     assert len(markdown_rows(markdown)) == 15
 
     assert run.task(SUMMARY_TASK)["result"]["msg"] == [
@@ -196,13 +194,13 @@ def test_without_drift_the_report_says_so_and_the_gate_passes(simulator, run_pla
     assert run.task(GATE_TASK)["status"] == "skipped"
     document, markdown = read_report(reports)
     assert (document["organization"], document["drift"], document["differences"]) == (10, False, [])
-    assert document["summary"] == "No drift in 13 objects compared." == run.task(SUMMARY_TASK)["result"]["msg"][0]
-    assert markdown.startswith("# Toggl drift report: organization 10\n\n**No drift in 13 objects compared.**")
+    assert document["summary"] == "No drift in 9 objects compared." == run.task(SUMMARY_TASK)["result"]["msg"][0]
+    assert markdown.startswith("# Toggl drift report: organization 10\n\n**No drift in 9 objects compared.**")
     assert markdown_rows(markdown) == ["| no drift | | | |"]
     # No drift is changed=0 in the recap (docs/awx.md): writing the report is no change.
     assert [task["task"] for task in run.tasks if task["status"] == "changed"] == []
     stats = run.task("Hand the result to AWX as job artifacts")["result"]["ansible_stats"]["data"]["toggl_audit"]
-    assert (stats["drift"], stats["differences"], stats["summary"]) == (False, 0, "No drift in 13 objects compared.")
+    assert (stats["drift"], stats["differences"], stats["summary"]) == (False, 0, "No drift in 9 objects compared.")
     assert stats["reports"] == [str(reports / "drift-report.json"), str(reports / "drift-report.md")]
 
 
@@ -260,43 +258,30 @@ def test_a_1000_member_audit_costs_twenty_four_reads(simulator, run_playbook, tm
         ("GET", API + "/me/organizations", {}),
         ("GET", API + "/me/workspaces", {}),
         ("GET", API + "/me/workspaces", {}),
-        # onboarding: the members and groups (the plan), then the bulk tasks' own reads
+        # onboarding: one toggl_access task in check mode - the organization (its member count,
+        # plan and the admin right), every member page (101 people outnumber the 5 pages), the
+        # groups; the workspace names come with the members
         ("GET", API + "/me/organizations", {}),
         *members,
         ("GET", org + "/groups", {}),
-        *members,
-        # the organization users task would invite the newcomer: the admin right first, then the
-        # groups, since the plan's group ids reach the module as strings of digits, which are
-        # names when a group is so named (issue 11: names of digits only)
-        ("GET", API + "/me/organizations", {}),
-        ("GET", org + "/groups", {}),
-        # (no read of the plan: each workspace task's first write would be the paid setting itself)
-        # each workspace task that would write (100: a rate, 101: a role) checks the admin right
-        # after its read; 102 would write nothing, so it does not
-        ("GET", org + "/workspaces/100/workspace_users", {}),
-        ("GET", API + "/me/organizations", {}),
-        ("GET", org + "/workspaces/101/workspace_users", {}),
-        ("GET", API + "/me/organizations", {}),
-        ("GET", org + "/workspaces/102/workspace_users", {}),
     ]
     document, _markdown = read_report(reports)
-    newcomer = "organization_user newcomer@example.com"
+    newcomer = "person newcomer@example.com"
     assert rows_of(document) == [
         ("workspace 'Acme HQ' (id 100)", "rounding_minutes", 15, 0),
+        ("person person0020@example.com", "workspaces.Acme HQ.rate", 50.0, 46),
+        ("person person0030@example.com", "workspaces.Acme Labs.role", "user", "projectlead"),
         (newcomer, "state", "present", "absent"),
         (newcomer, "email", "newcomer@example.com", None),
         (newcomer, "status", "invited", None),
         (newcomer, "admin", False, None),
-        (newcomer, "inactive", False, None),
-        ("workspace_user person0020@example.com in workspace 100 (id 2024)", "rate", 50.0, 46),
-        ("workspace_user person0030@example.com in workspace 101 (id 3311)", "role", "user", "projectlead"),
+        (newcomer, "workspaces.Acme HQ.role", "user", None),
+        (newcomer, "groups", ["Engineering"], None),
     ]
-    # Every object was compared: the 3 workspaces' settings, each person's organization membership,
-    # and each member's direct workspace memberships (a newcomer's wait for the real invitation).
-    memberships = sum(len(person["workspaces"]) for person in people if person["email"] != "newcomer@example.com")
-    compared = 3 + len(people) + memberships
+    # Every object was compared: the 3 workspaces' settings and each person's whole access.
+    compared = 3 + len(people)
     assert (document["compared"], document["drifted"]) == (compared, 4)
-    assert run.task(SUMMARY_TASK)["result"]["msg"][0] == "Drift: 8 differences in 4 of %d objects compared." % compared
+    assert run.task(SUMMARY_TASK)["result"]["msg"][0] == "Drift: 9 differences in 4 of %d objects compared." % compared
 
 
 # --- who changed it: the audit log, opt-in (toggl_audit_who_changed) ----------------------------

@@ -523,14 +523,13 @@ def clean_failure(run):
 
 
 def test_quota_exhausted_mid_role_is_one_clear_error_and_the_next_hour_converges(start_simulator, run_playbook):
-    """The hourly quota runs out at the middle write of the onboarding: its task, having read,
-    plans its writes against the quota left (engine.plan_quota) and stops before sending the
-    write, naming the reset time; nothing more is sent. Once the window has passed, a rerun
-    converges. test_transport.py has the same for one module, test_quota.py the waits."""
+    """The hourly quota would run out at the middle write of the onboarding: its one task, having
+    read, plans all of its writes against the quota left (engine.plan_quota) and stops before its
+    FIRST write, naming the reset time, so nothing is half done. Once the window has passed, a
+    rerun converges. test_transport.py has the same for one module, test_quota.py the waits."""
     reference = probe_reference()
-    # Here the middle write is the last request of its task. Were it a looped task with items
-    # left, each of them would still send its first request and get its own 402 (no retries).
     position = reference["positions"][len(reference["positions"]) // 2]
+    first_write = reference["positions"][0]
     counted = [entry for entry in reference["log"] if not entry["path"].startswith(API_PREFIX + "/me")]
     allowed = sum(1 for entry in reference["log"][: position["index"]] if entry in counted)
     # Acme's hourly quota holds a whole run and some (the rerun re-reads what the first run
@@ -548,12 +547,13 @@ def test_quota_exhausted_mid_role_is_one_clear_error_and_the_next_hour_converges
     log = limited.requests()
     message = clean_failure(run)
     assert [(e["method"], e["path"]) for e in log] == [(e["method"], e["path"]) for e in reference["log"]][
-        : position["index"]
-    ], "the run stops right before the write the quota cannot carry"
+        : first_write["index"]
+    ], "the run stops right before its first write: the quota cannot carry them all"
     assert all(e["status"] < 400 for e in log), "no request met the quota"
-    match = re.search(r"needs \d+ requests?, 0 left, resets in (\d+) s; nothing was written", message)
+    match = re.search(r"needs \d+ requests?, \d+ left, resets in (\d+) s; nothing was written", message)
     assert match, message
     assert int(match.group(1)) <= 3600
+    assert not applied_writes(log)
 
     limited.advance_clock(int(match.group(1)) + 1)
     limited_first = log

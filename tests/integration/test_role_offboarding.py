@@ -17,12 +17,8 @@ from helpers import (
 )
 
 ROLE = "trackops.toggl.offboarding : "
-PREFLIGHT = ROLE + "Refuse to offboard the token's own user, before any write"
-GROUPS = ROLE + "Take the people out of every group they are in, keeping the other members"
-DEACTIVATE = ROLE + "Deactivate the people (so in every workspace) and take them out of their groups"
-WORKSPACES = ROLE + "Remove the people from every workspace (one bulk task per workspace)"
-REMOVE = ROLE + "Remove the people from the organization (one bulk task)"
-FACTS = ROLE + "Expose the results of the offboarding tasks and the report"
+OFFBOARD = ROLE + "Offboard the people"
+FACTS = ROLE + "Expose the result and the report of the offboarding"
 SUMMARY = ROLE + "Report per person what was done"
 
 
@@ -71,7 +67,7 @@ def person(email, status, member=True, **done):
 
 
 @pytest.mark.converge
-def test_deactivate_in_order_with_a_report(simulator, run_playbook):
+def test_deactivate_with_a_report(simulator, run_playbook):
     extra = {
         "toggl_organization": "Acme",
         # carol: in Engineering (which gives her Acme Labs) and in Acme HQ; dan: a pending invitation;
@@ -80,18 +76,19 @@ def test_deactivate_in_order_with_a_report(simulator, run_playbook):
     }
     cycle = role_cycle(simulator, run_playbook, "playbooks/offboard.yml", extra, late_check=False)
 
-    assert changed_tasks(cycle["check"]) == [DEACTIVATE]
+    assert changed_tasks(cycle["check"]) == [OFFBOARD]
     first = cycle["first"]
-    assert changed_tasks(first) == [DEACTIVATE]
+    assert changed_tasks(first) == [OFFBOARD]
     expected = [
         person(
-            "Carol@example.com",
+            "carol@example.com",
             "joined",
             groups_removed=["Engineering"],
             workspaces_deactivated=["Acme HQ", "Acme Labs"],
             organization_deactivated=True,
         ),
-        person("dan@example.com", "invited", workspaces_deactivated=["Acme HQ"], organization_deactivated=True),
+        # a pending invitation cannot be deactivated (the API shows none): it is withdrawn
+        person("dan@example.com", "invited", workspaces_removed=["Acme HQ"], organization_removed=True),
         person("eve@example.com", "inactive"),
         person("nobody@example.com", "absent", member=False),
     ]
@@ -99,62 +96,51 @@ def test_deactivate_in_order_with_a_report(simulator, run_playbook):
     assert facts(first)["toggl_offboarding_report"] == expected
     assert summary(first) == [
         (
-            "Carol@example.com: taken out of group(s) Engineering; deactivated in the organization, so in "
+            "carol@example.com: taken out of group(s) Engineering; deactivated in the organization, so in "
             "workspace(s) Acme HQ, Acme Labs"
         ),
-        "dan@example.com: deactivated in the organization, so in workspace(s) Acme HQ",
+        "dan@example.com: removed from the organization, so from workspace(s) Acme HQ",
         "eve@example.com: nothing left to do",
         "nobody@example.com: not a member of the organization",
     ]
-    # One bulk task: deactivation and leaving the groups in one request per person; the people
-    # whose groups change go last, after one fresh read (organization_user.update_many).
+    # One task: the withdrawal in one PATCH, the deactivation and leaving the groups in one PUT.
     writes = [(e["method"], e["path"].replace("/api/v9", ""), e["body"]) for e in writes_in(cycle["first_log"])]
     assert writes == [
-        ("PUT", "/organizations/10/users/1005", {"inactive": True}),
+        ("PATCH", "/organizations/10/users", {"delete": [1005]}),
         ("PUT", "/organizations/10/users/1004", {"inactive": True, "groups": []}),
     ]
-    # Every request of the first run, consecutive identical re-reads counted apart (settle_runs):
     users = ("GET", "/organizations/10/users")
     low, high = settle_reads()
     assert settle_runs(cycle["first_log"]) == [
-        (("GET", "/me/organizations"), 1),  # the role's one read: name, members (with their groups)
-        # the role's member read, then the deactivation task's own; then, before any write, the
-        # admin right (one /me/organizations: a task of its own, nothing memoised from the role's
-        # read) and /me (never deactivate the token's user)
-        (users, 2),
+        # the organization, its plan, the admin right and its member count; the members (one page);
+        # /me (never deactivate the token's user), then the writes and one read (repeated while it
+        # lags) that shows them
         (("GET", "/me/organizations"), 1),
-        (("GET", "/me"), 1),
-        (("PUT", "/organizations/10/users/1005"), 1),
-        # groups replace carol's whole set (Swagger organization_user.Payload): one re-read right
-        # before the groups PUTs of the task (one for all of them)
         (users, 1),
+        (("GET", "/me"), 1),
+        (("PATCH", "/organizations/10/users"), 1),
         (("PUT", "/organizations/10/users/1004"), 1),
-        # one read (repeated while it lags, engine.settle) until the groups PUT shows; it came
-        # after the task's last write and shows dan's too, so it is the task's confirmation
         (users, (low, high)),
     ]
-    # Rerun: the organization read, and dan's pending invitation, which the list cannot show as
-    # deactivated, checked by the organization task (no write); nothing reported as done.
-    assert by_method(cycle["rerun_log"]) == {"GET": 3, "total": 3}
+    # Rerun: /me/organizations and the members; nothing reported as done.
+    assert by_method(cycle["rerun_log"]) == {"GET": 2, "total": 2}
     assert facts(cycle["rerun"])["toggl_offboarding_report"] == [
-        person("Carol@example.com", "inactive"),
-        person("dan@example.com", "invited"),
+        person("carol@example.com", "inactive"),
+        person("dan@example.com", "absent", member=False),
         person("eve@example.com", "inactive"),
         person("nobody@example.com", "absent", member=False),
     ]
 
     members = org_users(simulator)
-    assert members["carol@example.com"]["inactive"] is True and members["dan@example.com"]["inactive"] is True
+    assert members["carol@example.com"]["inactive"] is True and "dan@example.com" not in members
     assert group_members(simulator)["Engineering"] == ["bob@example.com"]
     hq = {row["email"]: row for row in api_get(simulator, "/workspaces/100/workspace_users")}
     assert hq["carol@example.com"]["inactive"] is True  # time entries kept: still there, deactivated
-    results = facts(first)["toggl_offboarding_results"]
-    assert [bool(result.get("changed")) for result in results] == [True, False]  # deactivation, removal
-    assert results[1]["skipped"] is True
+    assert [bool(result.get("changed")) for result in facts(first)["toggl_offboarding_results"]] == [True]
 
 
 @pytest.mark.converge
-def test_remove_from_groups_workspaces_and_organization(simulator, run_playbook):
+def test_remove_from_the_organization_in_one_request(simulator, run_playbook):
     extra = {
         "toggl_organization": 10,
         "toggl_offboarding_mode": "remove",
@@ -162,20 +148,10 @@ def test_remove_from_groups_workspaces_and_organization(simulator, run_playbook)
     }
     cycle = role_cycle(simulator, run_playbook, "playbooks/offboard.yml", extra, late_check=False)
 
-    assert changed_tasks(cycle["check"]) == [GROUPS, WORKSPACES, REMOVE]
-    # In check mode a workspace reached through a group (Engineering gives Acme Labs) is left to
-    # the group step: the member list cannot tell whether bob is also a direct member there.
-    check_workspaces = cycle["check"].task(WORKSPACES)["result"]["results"]
-    assert [(r["item"]["name"], [u["user"] for u in r["item"]["users"]]) for r in check_workspaces] == [
-        ("Acme HQ", ["bob@example.com", "carol@example.com"]),
-    ]
+    assert changed_tasks(cycle["check"]) == [OFFBOARD]
     writes = [(e["method"], e["path"].replace("/api/v9", ""), e["body"]) for e in writes_in(cycle["first_log"])]
-    assert writes == [
-        ("PATCH", "/organizations/10/groups/300", [{"op": "remove", "path": "/users", "value": [3, 4]}]),
-        ("PATCH", "/organizations/10/workspaces/100/workspace_users", {"delete": [2003, 2004]}),
-        ("PATCH", "/organizations/10/workspaces/101/workspace_users", {"delete": [2103]}),
-        ("PATCH", "/organizations/10/users", {"delete": [1003, 1004]}),
-    ]
+    # out of the organization, so out of its workspaces and groups: one request for both
+    assert writes == [("PATCH", "/organizations/10/users", {"delete": [1003, 1004]})]
     assert by_method(cycle["rerun_log"]) == {"GET": 2, "total": 2}
     removed = {"organization_removed": True, "groups_removed": ["Engineering"]}
     assert facts(cycle["first"])["toggl_offboarding_report"] == [
@@ -237,10 +213,11 @@ def test_owner_and_token_user_are_refused_before_any_write(simulator, run_playbo
     assert writes_in(log) == []
     failures = run.task("Failures")["result"]["failures"]
     assert failures == {
-        "owner": "toggl_offboarding_people: refusing to offboard OWNER@example.com: the organization owner is "
-        "never deactivated or removed. Nothing was written.",
-        "token user": "user: refusing to deactivate alice@example.com: alice@example.com is the user the API token "
-        "belongs to; use another admin's token",
+        "owner": "people: refusing to deactivate owner@example.com: owner@example.com is the organization owner, "
+        "whom this collection never removes or deactivates; nothing was written",
+        "token user": "people: refusing to deactivate alice@example.com: alice@example.com is the user the API token "
+        "belongs to; use another admin's token; nothing was written",
     }
     assert run.task("Offboard (token user)")["status"] == "ok"
-    assert [e["path"] for e in log if e["path"] == "/api/v9/me"] == ["/api/v9/me"]
+    # One GET /me per case: each task protects the token's user once, before its first write.
+    assert [e["path"] for e in log if e["path"] == "/api/v9/me"] == ["/api/v9/me", "/api/v9/me"]

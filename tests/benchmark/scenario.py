@@ -72,11 +72,11 @@ def offboarded_ids() -> list[int]:
     return [20 * step for step in range(1, OFFBOARDED + 1)]
 
 
-def seed() -> dict:
-    """The simulator seed (tests/simulator seed format)."""
+def seed(members: int = MEMBERS) -> dict:
+    """The simulator seed (tests/simulator seed format), with ``members`` members."""
     users = [
         {"id": user_id, "email": email_of(user_id), "fullname": "Member %03d" % user_id, "api_token": "tok-%d" % n}
-        for n, user_id in enumerate(range(1, MEMBERS + 1), 1)
+        for n, user_id in enumerate(range(1, members + 1), 1)
     ]
     users[0].update(fullname="Olive Owner", api_token=OWNER_TOKEN)
     workspaces = [
@@ -85,7 +85,7 @@ def seed() -> dict:
             "name": name,
             "users": [
                 {"user_id": user_id, "role": member_workspaces(user_id)[ws_id]}
-                for user_id in range(1, MEMBERS + 1)
+                for user_id in range(1, members + 1)
                 if ws_id in member_workspaces(user_id)
             ],
         }
@@ -95,7 +95,7 @@ def seed() -> dict:
         {
             "id": group_id,
             "name": name,
-            "users": [user_id for user_id in range(1, MEMBERS + 1) if group_id in member_groups(user_id)],
+            "users": [user_id for user_id in range(1, members + 1) if group_id in member_groups(user_id)],
             "workspaces": [],
         }
         for group_id, name in GROUPS.items()
@@ -105,7 +105,7 @@ def seed() -> dict:
         "name": ORGANIZATION,
         "plan": "starter",
         "owner": OWNER_ID,
-        "users": [{"user_id": OWNER_ID, "admin": True}] + [{"user_id": n} for n in range(2, MEMBERS + 1)],
+        "users": [{"user_id": OWNER_ID, "admin": True}] + [{"user_id": n} for n in range(2, members + 1)],
         "workspaces": workspaces,
         "groups": groups,
     }
@@ -130,6 +130,105 @@ def offboarding_vars() -> dict:
 
 def access_review_vars() -> dict:
     return {"toggl_organization": ORGANIZATION}
+
+
+# Joiners, movers and leavers in the organization of 200 as it is after the offboarding: the
+# whole organization as one authoritative declaration (playbooks/access.yml, exclusive).
+JML_NEWCOMERS = 5
+JML_MOVERS = [3, 5, 7, 9, 11]  # odd: in no group; each moves to another workspace and into Team B
+JML_LEAVERS = [13, 15, 17, 19, 21]
+
+
+def jml_mover(user_id: int) -> dict:
+    current = member_workspaces(user_id)
+    target = next(ws for ws in sorted(WORKSPACES) if ws not in current)
+    return {
+        "email": email_of(user_id),
+        "memberships": "exact",
+        "workspaces": [{"name": WORKSPACES[target], "role": "user"}],
+        "groups": [GROUPS[71]],
+    }
+
+
+def jml_people() -> list[dict]:
+    people = []
+    for user_id in range(1, MEMBERS + 1):
+        if user_id in JML_LEAVERS or user_id in offboarded_ids():
+            continue
+        people.append(jml_mover(user_id) if user_id in JML_MOVERS else {"email": email_of(user_id)})
+    people.extend({"email": newcomer_email(index)} for index in range(NEWCOMERS))
+    people.extend(
+        {
+            "email": "jml%02d@bench.example" % n,
+            "workspaces": [{"name": WORKSPACES[100], "role": "user"}],
+            "groups": [GROUPS[70]],
+        }
+        for n in range(JML_NEWCOMERS)
+    )
+    return people
+
+
+def jml_vars() -> dict:
+    return {
+        "toggl_organization": ORGANIZATION,
+        "toggl_access_people": jml_people(),
+        "toggl_access_exclusive": True,
+        "toggl_access_skip_email": True,
+    }
+
+
+def members_after_jml() -> dict[str, dict]:
+    members = members_after_offboarding()
+    for user_id in JML_MOVERS:
+        mover = jml_mover(user_id)
+        members[email_of(user_id)] = {
+            "workspaces": {ws["name"]: {"role": "user"} for ws in mover["workspaces"]},
+            "groups": list(mover["groups"]),
+        }
+    for user_id in JML_LEAVERS:
+        members[email_of(user_id)] = dict(members[email_of(user_id)], inactive=True, groups=[])
+    for n in range(JML_NEWCOMERS):
+        members["jml%02d@bench.example" % n] = {
+            "workspaces": {WORKSPACES[100]: {"role": "user"}},
+            "groups": [GROUPS[70]],
+            "invited": True,
+        }
+    return members
+
+
+# A large organization: 5,000 members; a few existing members into a workspace and groups, by
+# filtered lookups (R_min: the cheaper way), and the access review of everyone.
+LARGE_MEMBERS = 5000
+LARGE_MOVERS = [4001, 4003]
+ACCESS_REVIEW_SECONDS = 8.0
+
+
+def large_people() -> list[dict]:
+    taken = set().union(*(member_workspaces(user_id) for user_id in LARGE_MOVERS))
+    target = next(ws for ws in sorted(WORKSPACES) if ws not in taken)
+    return [
+        {"email": email_of(user_id), "workspaces": [{"name": WORKSPACES[target]}], "groups": [GROUPS[72], GROUPS[73]]}
+        for user_id in LARGE_MOVERS
+    ]
+
+
+def large_vars() -> dict:
+    return {"toggl_organization": ORGANIZATION, "toggl_access_people": large_people()}
+
+
+def members_at_start_large() -> dict[str, dict]:
+    return members_at_start(LARGE_MEMBERS)
+
+
+def members_after_large() -> dict[str, dict]:
+    members = members_at_start_large()
+    for person in large_people():
+        current = members[person["email"]]
+        members[person["email"]] = {
+            "workspaces": dict(current["workspaces"], **{ws["name"]: {"role": "user"} for ws in person["workspaces"]}),
+            "groups": sorted(set(current["groups"]) | set(person["groups"])),
+        }
+    return members
 
 
 # --- R_min -------------------------------------------------------------------------------------
@@ -158,94 +257,151 @@ def pages(count: int, per_page: int = MEMBERS_PER_PAGE) -> int:
     return max(1, math.ceil(count / per_page))
 
 
-def onboarding_minimum(people: list[dict], members: dict[str, dict], by_name: bool = True) -> Minimum:
-    """R_min of onboarding ``people`` into an organization whose members are ``members``
-    (email -> {"workspaces": {workspace id: {"role", "rate"}}, "groups": [group ids]}).
+def member_reads(people_count: int, member_count: int, everyone: bool = False) -> int:
+    """The cheaper way to learn who the people are (plugins/module_utils/resources/access.py,
+    lookup_plan): every page of the member list (per 200 members), or one filtered lookup
+    (``filter=<email>``) per person when that is fewer; an authoritative list reads every page."""
+    if everyone:
+        return pages(member_count)
+    return min(pages(member_count), max(people_count, 1))
 
-    Reads - one per collection that must be inspected:
-      * ``/me/organizations`` when the organization is given by name (its id is needed for every
-        other path);
-      * the organization's member list, one request per 200 members (who is a member already,
-        in which workspaces with which role, and the workspace names' ids);
-      * the organization's groups (group ids by name, and who is in them).
-      No read after the invitations: their answer (``data[].workspaces[]``, invitation.Info in
-      the Swagger) names each newcomer's workspace user ids, which is all a rate PUT needs.
-    Writes - one per real change, as bulk as the API allows:
-      * one ``POST /organizations/{id}/invitations`` per distinct invitation (the body takes a
-        list of e-mails but one set of workspaces with roles and one set of groups), so
-        newcomers alike in workspaces, roles and groups share one request;
-      * one ``PUT /workspaces/{wid}/workspace_users/{id}`` per workspace user whose rate (or
-        role, for an existing member) changes: the API has no bulk form for them;
-      * for existing members only: one write per group they join (a group's members are set in
-        one PUT/PATCH) - newcomers join their groups through the invitation.
-    A converged rerun needs the reads that prove convergence (no invitation, so no workspace
-    user read) and no write.
-    Reads that issue 11 requires of every run that writes (the live API's eventual consistency and
-    the admin right), also counted:
-      * one ``/me/organizations`` per task that writes (the admin right, checked before any write;
-        each Ansible task runs in a process of its own, so no task reuses another's read): the
-        organization users task when it invites someone, each workspace task with a
-        workspace user PUT, each group task with members to add;
-      * the member list again after the invitations (per 200 members, the newcomers included),
-        so that a rerun right after them sees them;
-      * the workspace's users again after its workspace user PUTs (Swagger: the PUT answers a
-        string, so only a read shows that the rate or role took), one per such workspace.
+
+def _wanted_workspaces(person: dict) -> dict[str, dict]:
+    return {ws["name"]: ws for ws in person.get("workspaces") or []}
+
+
+def _settings_differ(wanted: dict, have: dict | None) -> bool:
+    if have is None:
+        return True
+    return any(wanted.get(key) is not None and have.get(key) != wanted[key] for key in ("role", "rate"))
+
+
+def access_minimum(
+    people: list[dict], members: dict[str, dict], by_name: bool = True, everyone: bool = False
+) -> Minimum:
+    """R_min of one toggl_access task declaring ``people`` in an organization whose members are
+    ``members`` (email -> {"workspaces": {name: {"role", "rate"}}, "groups": [names],
+    "inactive": bool, "invited": bool}); with ``everyone`` (exclusive) the members not listed are
+    leavers, deactivated.
+
+    R_min = reads + writes + reads after writes, where
+      reads   = 1 (GET /me/organizations: the organization's id by name, its member count, plan
+                and the admin right every write needs - one request for all of them)
+              + member_reads(people, members, everyone)
+              + 1 for the groups when a group is named
+              + 1 (GET /me/workspaces) when a workspace named is in none of the members read
+              + 1 (GET /me) when someone is deactivated or removed (never the token's user)
+      writes  = 1 POST invitations per distinct invitation (workspaces with roles, groups)
+              + 1 member PUT per newcomer who needs more than an invitation (a rate, the admin
+                flag), after 1 read until they are listed (per 200 members, or a lookup each)
+              + 1 member PUT per existing person whose admin flag, status or workspaces change
+                (organization_user.Payload takes them and the groups at once; no bulk form)
+              + 1 group PATCH per group whose members change otherwise (everyone at once)
+              + 1 PATCH for all removals
+      after   = 1 read that shows the writes (per 200 members, or a lookup per person written),
+                so that a rerun right after sees them (the live API lags).
+    A converged rerun is the reads without GET /me.
     """
     minimum = Minimum()
-    if by_name:
-        minimum.reads["GET /me/organizations (organization by name)"] = 1
-    minimum.reads["GET organization users (per 200 members)"] = pages(len(members))
-    minimum.reads["GET organization groups"] = 1
-    invitations = set()
-    rate_puts = 0
-    put_workspaces = set()
-    joined_groups = set()
+    listed = {person["email"].casefold() for person in people}
+    minimum.reads["GET /me/organizations (id, member count, plan, admin right)"] = 1
+    filtered = not everyone and member_reads(len(people), len(members)) < pages(len(members))
+    minimum.reads["GET organization users (per 200 members, or a lookup per person)"] = member_reads(
+        len(people), len(members), everyone
+    )
+    if any(person.get("groups") for person in people):
+        minimum.reads["GET organization groups"] = 1
+    seen = {
+        name for email, member in members.items() if not filtered or email in listed for name in member["workspaces"]
+    }
+    if any(name not in seen for person in people for name in _wanted_workspaces(person)):
+        minimum.reads["GET /me/workspaces (a workspace none of the members read is in)"] = 1
+    invitations, follow_ups, puts, patched_groups, removals, written = set(), 0, 0, set(), 0, 0
+    leaving = 0
     for person in people:
         email = person["email"].casefold()
         current = members.get(email)
-        wanted = [(ws["name"], ws.get("role") or "user") for ws in person.get("workspaces") or []]
+        state = person.get("state", "active")
         if current is None:
-            invitations.add((tuple(wanted), tuple(sorted(person.get("groups") or []))))
-            for ws in person.get("workspaces") or []:
-                if ws.get("rate") is not None:
-                    rate_puts += 1
-                    put_workspaces.add(ws["name"])
+            if state != "active":
+                continue
+            wanted = tuple((ws["name"], ws.get("role")) for ws in person.get("workspaces") or [])
+            invitations.add((wanted, tuple(sorted(person.get("groups") or []))))
+            written += 1
+            if person.get("admin") or any(ws.get("rate") is not None for ws in person.get("workspaces") or []):
+                follow_ups += 1
             continue
-        for ws in person.get("workspaces") or []:
-            have = current["workspaces"].get(ws["name"])
-            if (
-                have is None
-                or (ws.get("role") and have.get("role") != ws["role"])
-                or (ws.get("rate") is not None and have.get("rate") != ws["rate"])
-            ):
-                rate_puts += 1
-                put_workspaces.add(ws["name"])
-        for group in person.get("groups") or []:
-            if group not in current["groups"]:
-                joined_groups.add(group)
+        if state == "inactive":
+            if current.get("invited"):
+                removals += 1
+                leaving += 1
+                written += 1
+            elif not current.get("inactive") or current["groups"]:
+                puts += 1
+                leaving += 1
+                written += 1
+            continue
+        changed_workspaces = any(
+            _settings_differ(ws, current["workspaces"].get(name)) for name, ws in _wanted_workspaces(person).items()
+        )
+        if person.get("memberships") == "exact" and person.get("workspaces") is not None:
+            changed_workspaces |= set(current["workspaces"]) != set(_wanted_workspaces(person))
+        groups = set(person.get("groups") or [])
+        if person.get("memberships") != "exact":
+            groups |= set(current["groups"])
+        changed_groups = person.get("groups") is not None and groups != set(current["groups"])
+        reactivated = bool(current.get("inactive"))
+        admin = person.get("admin") is not None and person["admin"] != current.get("admin", False)
+        if changed_workspaces or reactivated or admin:
+            puts += 1
+            written += 1
+        elif changed_groups:
+            patched_groups |= groups ^ set(current["groups"])
+            written += 1
+    if everyone:
+        for email, member in members.items():
+            if email in listed or member.get("owner") or (member.get("inactive") and not member.get("invited")):
+                continue
+            leaving += 1
+            written += 1
+            if member.get("invited"):
+                removals += 1
+            else:
+                puts += 1
+    if leaving:
+        minimum.reads["GET /me (never deactivate the token's user)"] = 1
     if invitations:
         minimum.writes["POST invitations (one per distinct invitation)"] = len(invitations)
-    if rate_puts:
-        minimum.writes["PUT workspace user (rate/role, no bulk form)"] = rate_puts
-    if joined_groups:
-        minimum.writes["PUT group (members of existing groups)"] = len(joined_groups)
-    writing_tasks = (1 if invitations else 0) + len(put_workspaces) + len(joined_groups)
-    if writing_tasks:
-        minimum.reads["GET /me/organizations (admin right, per task that writes)"] = writing_tasks
-    if invitations:
-        newcomers = sum(1 for person in people if person["email"].casefold() not in members)
-        minimum.reads["GET organization users after the invitations (per 200 members)"] = pages(
-            len(members) + newcomers
+    if follow_ups:
+        minimum.reads["GET organization users until the newcomers are listed"] = (
+            follow_ups
+            if filtered
+            else pages(len(members) + sum(1 for p in people if p["email"].casefold() not in members))
         )
-    if put_workspaces:
-        minimum.reads["GET workspace users after its PUTs (Swagger: a string answer)"] = len(put_workspaces)
+        minimum.writes["PUT organization user of a newcomer (rate, admin)"] = follow_ups
+    if puts:
+        minimum.writes["PUT organization user (admin, status, workspaces with settings, groups)"] = puts
+    if patched_groups:
+        minimum.writes["PATCH group (members added or removed, everyone at once)"] = len(patched_groups)
+    if removals:
+        minimum.writes["PATCH organization users (every removal at once)"] = 1
+    if written:
+        newcomers = sum(1 for person in people if person["email"].casefold() not in members)
+        minimum.reads["GET organization users after the writes"] = (
+            written if filtered else pages(len(members) + newcomers)
+        )
     return minimum
 
 
-def audit_minimum(members: dict[str, dict], by_name: bool = True) -> Minimum:
-    """R_min of the check-mode audit of the onboarded people: the same reads as a converged
-    onboarding run (organization by name, members per 200, groups) and no write."""
-    return onboarding_minimum([], members, by_name)
+def onboarding_minimum(people: list[dict], members: dict[str, dict], by_name: bool = True) -> Minimum:
+    """R_min of the onboarding role: one toggl_access task (memberships add), see access_minimum."""
+    return access_minimum(people, members, by_name)
+
+
+def audit_minimum(people: list[dict], members: dict[str, dict], by_name: bool = True) -> Minimum:
+    """R_min of the check-mode audit of the onboarded people: the reads of a converged onboarding
+    run (/me/organizations, the members the cheaper way, the groups) and no write."""
+    return access_minimum(people, members, by_name)
 
 
 def access_review_minimum(members: dict[str, dict], by_name: bool = True) -> Minimum:
@@ -260,58 +416,23 @@ def access_review_minimum(members: dict[str, dict], by_name: bool = True) -> Min
 
 
 def offboarding_minimum(emails: list[str], members: dict[str, dict], by_name: bool = True) -> Minimum:
-    """R_min of deactivating ``emails``.
-
-    Reads: ``/me/organizations`` when given by name; the member list per 200 members (who is a
-    member, active or not, their organization user ids and the groups each is in); and ``GET /me``
-    once when someone is to be deactivated - the token's own user must never be deactivated, and
-    only /me says who that is. The group list is not needed: the member list names each person's
-    groups.
-    Writes: one ``PUT /organizations/{id}/users/{org_user_id}`` per person who is active or still
-    in a group - its body takes ``inactive`` and ``groups`` (the exact list, ``[]`` for none)
-    together (organization_user.Payload in the Swagger), and the API has no bulk form (the bulk
-    PATCH deletes only). Writing each group instead would cost at least as much whenever people
-    outnumber the groups they share, and never less than one request per person to deactivate.
-    A rerun finds everyone inactive and in no group: the reads without /me, no write.
-    Reads that issue 11 requires of a run that writes, also counted: one ``/me/organizations`` by
-    the deactivation task (the admin right before any write; a task is a process of its own); the
-    member list again right before the PUTs that carry ``groups`` (the Swagger's ``groups``
-    replaces the person's whole set, so they are written from a fresh read, one for all of them),
-    and once after the writes (until they show: nothing another admin added was lost, and a rerun
-    right after sees them), per 200 members each.
-    """
-    minimum = Minimum()
-    if by_name:
-        minimum.reads["GET /me/organizations (organization by name)"] = 1
-    minimum.reads["GET organization users (per 200 members)"] = pages(len(members))
-    puts = 0
-    grouped = 0
-    for email in emails:
-        current = members.get(email.casefold())
-        if current is None:
-            continue
-        if not current.get("inactive") or current["groups"]:
-            puts += 1
-        grouped += 1 if current["groups"] else 0
-    if puts:
-        minimum.reads["GET /me (never deactivate the token's user)"] = 1
-        minimum.writes["PUT organization user (inactive + groups, no bulk form)"] = puts
-        minimum.reads["GET /me/organizations (admin right, per task that writes)"] = 1
-        if grouped:
-            minimum.reads["GET organization users right before the groups PUTs (per 200 members)"] = pages(len(members))
-        minimum.reads["GET organization users after the writes (per 200 members)"] = pages(len(members))
-    return minimum
+    """R_min of the offboarding role (deactivate): one toggl_access task with everyone listed as
+    inactive - a PUT per person still active or in a group (inactive and groups [] at once), a
+    pending invitation withdrawn in the one removal PATCH; see access_minimum."""
+    return access_minimum([{"email": email, "state": "inactive"} for email in emails], members, by_name)
 
 
-def members_at_start() -> dict[str, dict]:
+def members_at_start(members: int = MEMBERS) -> dict[str, dict]:
     """The seeded members as the R_min functions take them."""
     names = WORKSPACES
     return {
         email_of(user_id): {
             "workspaces": {names[ws]: {"role": role} for ws, role in member_workspaces(user_id).items()},
             "groups": [GROUPS[group] for group in member_groups(user_id)],
+            "owner": user_id == OWNER_ID,
+            "admin": user_id == OWNER_ID,
         }
-        for user_id in range(1, MEMBERS + 1)
+        for user_id in range(1, members + 1)
     }
 
 
@@ -322,6 +443,7 @@ def members_after_onboarding() -> dict[str, dict]:
         members[person["email"]] = {
             "workspaces": {ws["name"]: {"role": ws["role"], "rate": ws.get("rate")} for ws in person["workspaces"]},
             "groups": list(person["groups"]),
+            "invited": True,
         }
     return members
 
@@ -334,18 +456,23 @@ def members_after_offboarding() -> dict[str, dict]:
 
 
 def phases() -> list[dict]:
-    """The phases in order: name, playbook, vars, check mode, R_min, and which targets apply:
-    ``converged`` (a rerun: no write, ratio <= 1.0), ``read_only`` (no write; the audit and the
-    access review), else a first run that changes things (ratio <= 1.2)."""
+    """The phases in order: name, playbook, vars, check mode, R_min, the simulator seed they run
+    on (``seed``: the 200-member organization, or ``large``), and which targets apply:
+    ``converged`` (a rerun: no write, requests = R_min), ``read_only`` (no write; the audit
+    <= 1.2 x R_min, the access review), else a first run that changes things (<= 1.0 x R_min);
+    ``max_seconds``: a wall-time target."""
     onboarding = onboarding_vars()
     offboarding = offboarding_vars()
+    people = onboarding["toggl_onboarding_people"]
+    jml = jml_vars()
+    large = large_vars()
     return [
         {
             "name": "onboard",
             "playbook": "playbooks/onboard.yml",
             "vars": onboarding,
             "check": False,
-            "minimum": onboarding_minimum(onboarding["toggl_onboarding_people"], members_at_start()),
+            "minimum": onboarding_minimum(people, members_at_start()),
         },
         {
             "name": "onboard rerun",
@@ -353,7 +480,7 @@ def phases() -> list[dict]:
             "vars": onboarding,
             "check": False,
             "converged": True,
-            "minimum": onboarding_minimum(onboarding["toggl_onboarding_people"], members_after_onboarding()),
+            "minimum": onboarding_minimum(people, members_after_onboarding()),
         },
         {
             "name": "audit (check)",
@@ -361,7 +488,7 @@ def phases() -> list[dict]:
             "vars": onboarding,
             "check": True,
             "read_only": True,
-            "minimum": audit_minimum(members_after_onboarding()),
+            "minimum": audit_minimum(people, members_after_onboarding()),
         },
         {
             "name": "access review",
@@ -385,5 +512,49 @@ def phases() -> list[dict]:
             "check": False,
             "converged": True,
             "minimum": offboarding_minimum(offboarding["toggl_offboarding_people"], members_after_offboarding()),
+        },
+        {
+            "name": "joiners-movers-leavers",
+            "playbook": "playbooks/access.yml",
+            "vars": jml,
+            "check": False,
+            "minimum": access_minimum(jml["toggl_access_people"], members_after_offboarding(), everyone=True),
+        },
+        {
+            "name": "joiners-movers-leavers rerun",
+            "playbook": "playbooks/access.yml",
+            "vars": jml,
+            "check": False,
+            "converged": True,
+            "minimum": access_minimum(jml["toggl_access_people"], members_after_jml(), everyone=True),
+        },
+        {
+            "name": "5,000 members: 2 into a workspace and groups",
+            "playbook": "playbooks/access.yml",
+            "vars": large,
+            "check": False,
+            "seed": "large",
+            "max_requests": 10,
+            "minimum": access_minimum(large["toggl_access_people"], members_at_start_large()),
+        },
+        {
+            "name": "5,000 members: rerun",
+            "playbook": "playbooks/access.yml",
+            "vars": large,
+            "check": False,
+            "seed": "large",
+            "converged": True,
+            "max_requests": 5,
+            "minimum": access_minimum(large["toggl_access_people"], members_after_large()),
+        },
+        {
+            "name": "5,000 members: access review",
+            "playbook": "playbooks/access_review.yml",
+            "vars": access_review_vars(),
+            "check": False,
+            "seed": "large",
+            "read_only": True,
+            "max_seconds": ACCESS_REVIEW_SECONDS,
+            "minimum": access_review_minimum(members_after_large()),
         },
     ]

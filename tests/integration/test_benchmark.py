@@ -8,21 +8,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmark"))
 
 import bench  # noqa: E402
 
-# Requests per phase as measured (see README "Benchmark"); R_min from scenario.py, which counts
-# the reads issue 11 requires of a run that writes (the admin right per writing task, the re-reads
-# around whole-list writes and after writes whose answer is not the object).
-#   onboard 44 = R_min 38 + 6: the organization users task reads the members again (1 page of
-#     200) and the groups (the plan's group ids reach it as strings of digits, names if a group is
-#     so named), and each of the 4 workspace tasks reads its workspace users before its PUTs;
-#   offboard 21 = R_min 19 + 2: the deactivation task reads the members again (2 pages of 220)
-#     after the role's read.
+# Requests per phase as measured (see README "Benchmark"), each equal to its R_min
+# (scenario.access_minimum: its formula is in its docstring). Before toggl_access (issue 12) the
+# same phases cost onboard 44 (R_min then 38), audit 11 (4) and offboard 21 (19).
 EXPECTED = {
-    "onboard": ({"GET": 20, "POST": 4, "PUT": 20}, 38),
+    "onboard": ({"GET": 7, "POST": 4, "PUT": 20}, 31),
     "onboard rerun": ({"GET": 4}, 4),
-    "audit (check)": ({"GET": 11}, 4),
+    "audit (check)": ({"GET": 4}, 4),
     "access review": ({"GET": 4}, 4),
-    "offboard": ({"GET": 11, "PUT": 10}, 19),
+    "offboard": ({"GET": 6, "PUT": 10}, 16),
     "offboard rerun": ({"GET": 3}, 3),
+    "joiners-movers-leavers": ({"GET": 7, "POST": 1, "PUT": 10}, 18),
+    "joiners-movers-leavers rerun": ({"GET": 4}, 4),
+    "5,000 members: 2 into a workspace and groups": ({"GET": 7, "PUT": 2}, 9),
+    "5,000 members: rerun": ({"GET": 4}, 4),
+    "5,000 members: access review": ({"GET": 27}, 27),
 }
 
 
@@ -34,14 +34,19 @@ def test_the_benchmark_figures_and_targets(tmp_path):
         result = phases[name]
         assert result["rc"] == 0, result["output_tail"]
         assert (result["by_method"], result["r_min"]) == (by_method, r_min), name
-    # The targets: converged reruns and read-only phases write nothing, reruns need no more than
-    # R_min, first runs no more than 1.2 x R_min, the whole scenario fits the Starter quota.
-    for name in ("onboard rerun", "offboard rerun"):
+    # The targets: converged reruns write nothing and need R_min, first runs no more than R_min,
+    # the check-mode audit no more than 1.2 x R_min, the 200-member scenario fits the Starter quota.
+    for name in ("onboard rerun", "offboard rerun", "joiners-movers-leavers rerun", "5,000 members: rerun"):
         assert phases[name]["writes"] == 0 and phases[name]["ratio"] <= bench.CONVERGED_RATIO
     assert phases["audit (check)"]["writes"] == phases["access review"]["writes"] == 0
-    for name in ("onboard", "offboard"):
+    assert phases["audit (check)"]["ratio"] <= bench.AUDIT_RATIO
+    for name in ("onboard", "offboard", "joiners-movers-leavers", "5,000 members: 2 into a workspace and groups"):
         assert phases[name]["ratio"] <= bench.FIRST_RUN_RATIO, name
-    assert document["total_requests"] == 87 <= bench.SCENARIO_BUDGET
-    # Module invocations: the converged reruns run one module (the organization read) each.
-    assert phases["onboard rerun"]["module_invocations"] == phases["offboard rerun"]["module_invocations"] == 1
-    assert document["missed"] == []
+    assert phases["5,000 members: 2 into a workspace and groups"]["requests"] <= 10
+    assert phases["5,000 members: rerun"]["requests"] <= 5
+    assert document["total_requests"] == 84 <= bench.SCENARIO_BUDGET
+    # One module task per phase: the roles and playbooks are one toggl_access task each.
+    assert all(phases[name]["module_invocations"] == 1 for name in EXPECTED)
+    # The wall-time target of the 5,000-member access review (8 s) depends on the machine: this
+    # suite runs beside other tests, so it is checked by `make bench`, not here.
+    assert [missed for missed in document["missed"] if " s > " not in missed] == []

@@ -168,3 +168,61 @@ def test_a_workspace_by_name_needs_the_organization(simulator, run_playbook):
         "give it, or give the workspaces' ids"
     )
     assert log == []
+
+
+def test_bad_data_anywhere_in_the_policy_fails_before_any_write(simulator, run_playbook):
+    """Issue 12: settings used to be written before a later task failed on an unparseable start,
+    an alert without thresholds or the same workspace twice. Every task's data is checked first
+    (validate_only), and a workspace listed twice is refused before any request."""
+    hq_change = {"name": "Acme HQ", "settings": {"rounding": 1}}
+    cases = {
+        "unparseable start": [hq_change, {"id": 101, "rates": [{"level": "workspace", "amount": 5, "start": "soon"}]}],
+        "alert without thresholds": [
+            hq_change,
+            {"id": 101, "alerts": [{"source_kind": "workspace", "threshold_type": "hours", "thresholds": []}]},
+        ],
+        "workspace twice": [hq_change, {"name": "acme hq ", "settings": {"rounding": -1}}],
+    }
+    tasks = []
+    for name, workspaces in cases.items():
+        tasks.append(
+            {
+                "name": "Case " + name,
+                "block": [
+                    {
+                        "name": "Policy (%s)" % name,
+                        "ansible.builtin.include_role": {"name": "trackops.toggl.workspace_policy"},
+                        "vars": {"toggl_organization": "Acme", "toggl_workspace_policy_workspaces": workspaces},
+                    }
+                ],
+                "rescue": [
+                    {
+                        "name": "Record the failure (%s)" % name,
+                        "ansible.builtin.set_fact": {
+                            "failures": "{{ failures | default({}) | combine({%r: ansible_failed_result}) }}" % name
+                        },
+                    }
+                ],
+            }
+        )
+    tasks.append({"name": "Failures", "ansible.builtin.debug": {"var": "failures"}})
+    play = {
+        "name": "bad policies",
+        "hosts": "localhost",
+        "gather_facts": False,
+        "module_defaults": {"group/trackops.toggl.toggl": {"api_token": "tok-owner"}},
+        "tasks": tasks,
+    }
+    run, log = run_logged(simulator, run_playbook, yaml.safe_dump([play], sort_keys=False))
+    assert run.rc == 0, run
+    assert writes_in(log) == []
+    failures = {name: message_of(result) for name, result in run.task("Failures")["result"]["failures"].items()}
+    assert "start: must be a date" in failures["unparseable start"]
+    assert "thresholds" in failures["alert without thresholds"]
+    assert failures["workspace twice"].startswith("toggl_workspace_policy_workspaces: acme hq listed more than once")
+
+
+def message_of(result):
+    """The message of a failed task, or of the failed item of a failed loop."""
+    failed = [item for item in result.get("results") or [] if item.get("failed")]
+    return failed[0]["msg"] if failed else result["msg"]

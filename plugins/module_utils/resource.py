@@ -25,15 +25,43 @@ class Field:
     ``api_name``: the key in the API's objects and payloads (default: the option name).
     ``compare``: how a current value is compared with the desired one; None means the
     field is written on create only and never compared (e.g. an initial workspace name).
-    ``max_length`` / ``not_blank``: checked locally, before the first request.
+    ``max_length`` / ``not_blank`` / ``minimum`` / ``maximum``: checked locally, before the first
+    request. ``kind`` (an argument spec type), ``choices`` and ``aliases``: the module option the
+    field is (``Resource.argument_spec``), so an option is declared once; None for a field that
+    is compared but not an option of its own.
     """
 
-    def __init__(self, api_name=None, compare=same_value, max_length=None, not_blank=False, minimum=None):
+    def __init__(
+        self,
+        api_name=None,
+        compare=same_value,
+        max_length=None,
+        not_blank=False,
+        minimum=None,
+        maximum=None,
+        kind=None,
+        choices=None,
+        aliases=None,
+    ):
         self.api_name = api_name
         self.compare = compare
         self.max_length = max_length
         self.not_blank = not_blank
         self.minimum = minimum
+        self.maximum = maximum
+        self.kind = kind
+        self.choices = choices
+        self.aliases = aliases
+
+    def spec(self):
+        """The option's argument spec (without defaults: a bulk entry's unset option takes the
+        top level's)."""
+        spec = {"type": self.kind}
+        if self.choices:
+            spec["choices"] = list(self.choices)
+        if self.aliases:
+            spec["aliases"] = list(self.aliases)
+        return spec
 
     def key(self, option):
         return self.api_name or option
@@ -49,6 +77,8 @@ class Field:
             )
         if self.minimum is not None and value < self.minimum:
             raise TogglValidationError(option, "must be at least %s, got %s" % (self.minimum, value))
+        if self.maximum is not None and value > self.maximum:
+            raise TogglValidationError(option, "must be at most %s, got %s" % (self.maximum, value))
 
 
 class Resource:
@@ -85,6 +115,11 @@ class Resource:
     @property
     def state(self):
         return self.params.get("state") or "present"
+
+    @classmethod
+    def argument_spec(cls):
+        """The module options the fields declare (those with a ``kind``)."""
+        return {option: field.spec() for option, field in cls.fields.items() if field.kind}
 
     # -- local checks -----------------------------------------------------------------
 

@@ -281,30 +281,10 @@ quota_waited:
 """
 
 from ansible_collections.trackops.toggl.plugins.module_utils.module import TogglModule
-from ansible_collections.trackops.toggl.plugins.module_utils.resources.workspace_user import ROLES, WorkspaceUser
-
-MODES = ["start-today", "override-current", "override-all"]
-
-
-def per_person_options():
-    """The per-person options; in a bulk entry they have no defaults, so the top level's apply."""
-    return dict(
-        role=dict(type="str", choices=list(ROLES)),
-        role_id=dict(type="int"),
-        inactive=dict(type="bool"),
-        rate=dict(type="float"),
-        rate_change_mode=dict(type="str", choices=MODES),
-        # Aliases in the spelling toggl_organization_user uses (labour_cost).
-        labor_cost=dict(type="float", aliases=["labour_cost"]),
-        labor_cost_change_mode=dict(type="str", choices=MODES, aliases=["labour_cost_change_mode"]),
-        working_hours_in_minutes=dict(type="int"),
-        view_edit_billable_rates=dict(type="bool"),
-        view_edit_labor_costs=dict(type="bool"),
-    )
-
+from ansible_collections.trackops.toggl.plugins.module_utils.resources.workspace_user import WorkspaceUser
 
 ENTRY = dict(
-    per_person_options(),
+    WorkspaceUser.argument_spec(),
     user=dict(type="str", required=True),
     state=dict(type="str", choices=["present", "absent"]),
 )
@@ -313,7 +293,7 @@ ENTRY = dict(
 def main():
     module = TogglModule(
         argument_spec=dict(
-            per_person_options(),
+            WorkspaceUser.argument_spec(),
             organization=dict(type="str", required=True),
             workspace=dict(type="str", required=True),
             user=dict(type="str"),

@@ -53,13 +53,13 @@ from ansible_collections.trackops.toggl.plugins.module_utils.resources.group imp
 )
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.organization_user import (
     check_user_ref,
-    is_caller,
-    is_owner,
     protect_owner_and_caller,
+    protected_as,
     require_paid_plan,
     send_invitations,
 )
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.workspace_user import (
+    CHANGE_MODES,
     ROLES,
     direct_workspaces,
 )
@@ -69,35 +69,15 @@ MEMBERS_PER_PAGE = 200
 
 
 class Setting(Field):
-    """A per-workspace setting of a person: its option (argument spec), its key in
-    models.OrgUserWorkspace (read in the member list, written in the member PUT) and, for the
-    rate and the labor cost, the change mode that only the workspace user payload takes."""
+    """A per-workspace setting of a person: its option (argument spec, bounds), its key in
+    models.OrgUserWorkspace (read in the member list, written in the member PUT), the paid-plan
+    feature it is and, for the rate and the labor cost, the change mode that only the workspace
+    user payload takes."""
 
-    def __init__(
-        self, api_name, kind, minimum=None, maximum=None, choices=None, aliases=None, paid=None, change_mode=None
-    ):
-        super().__init__(api_name=api_name, minimum=minimum)
-        self.kind = kind
-        self.maximum = maximum
-        self.choices = choices
-        self.aliases = aliases
+    def __init__(self, api_name, kind, paid=None, change_mode=None, **options):
+        super().__init__(api_name=api_name, kind=kind, **options)
         self.paid = paid
         self.change_mode = change_mode
-
-    def spec(self):
-        spec = {"type": self.kind}
-        if self.choices:
-            spec["choices"] = list(self.choices)
-        if self.aliases:
-            spec["aliases"] = list(self.aliases)
-        return spec
-
-    def check(self, option, value):
-        if value is None:
-            return
-        super().check(option, value)
-        if self.maximum is not None and value > self.maximum:
-            raise TogglValidationError(option, "must be at most %s, got %s" % (self.maximum, value))
 
 
 WORKSPACE_SETTINGS = {
@@ -113,7 +93,6 @@ WORKSPACE_SETTINGS = {
     "view_edit_billable_rates": Setting("view_edit_billable_rates", "bool"),
     "view_edit_labor_costs": Setting("view_edit_labor_costs", "bool"),
 }
-CHANGE_MODES = ("start-today", "override-current", "override-all")
 # Sent with a change of their setting only, through the workspace user payload; never read back.
 CHANGE_MODE_OPTIONS = {
     setting.change_mode: option for option, setting in WORKSPACE_SETTINGS.items() if setting.change_mode
@@ -964,16 +943,15 @@ def prepare(params):
             email = (member.get("email") or "").casefold()
             if email in listed or kept(email, params["keep"]):
                 continue
-            if is_owner(resolver, task.organization_id, member):
-                continue
             if member.get("inactive") and member.get("joined", True) and params["leavers"] == "deactivate":
                 continue  # already done
-            leaver = PersonAccess(dict(params, email=email), resolver.client, resolver, task=task, leaver=member)
-            leavers.append(leaver)
-        if params["leavers"] != "report" and leavers:
-            # The token's own user is never a leaver (one GET /me, only when there are leavers).
-            leavers = [leaver for leaver in leavers if not is_caller(resolver, leaver.leaver)]
-        return leavers
+            leavers.append(member)
+        # Never the owner or the token's user (the one rule: one GET /me, only with leavers).
+        return [
+            PersonAccess(dict(params, email=member.get("email")), resolver.client, resolver, task=task, leaver=member)
+            for member in leavers
+            if protected_as(resolver, task.organization_id, member) is None
+        ]
 
     return extras
 

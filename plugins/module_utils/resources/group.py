@@ -47,6 +47,7 @@ from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglValidationError,
 )
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource, same_set
+from ansible_collections.trackops.toggl.plugins.module_utils.resources.organization_user import protected_as
 
 NAME_MAX_LENGTH = 200  # "Group name too long, maximum length is 200"
 NAME_TAKEN = "Name has already been taken"
@@ -388,7 +389,8 @@ class Group(Resource):
         for label in dropped:
             user_id = self._user_id_of.get(label, label)
             # The owner is known from the user list already read; only others need GET /me.
-            if (self._member_of.get(user_id) or {}).get("owner") or user_id == self.resolver.me().get("id"):
+            member = self._member_of.get(user_id) or {"user_id": user_id, "owner": False}
+            if protected_as(self.resolver, self.organization_id, member):
                 protected.add(label)
         if not protected:
             return desired

@@ -100,18 +100,30 @@ def matches_user(obj, ref):
     return (obj.get("email") or "").casefold() == wanted
 
 
+def protected_as(resolver, organization_id, user_obj):
+    """THE rule "never the owner or the token's user": "the organization owner", "the token's
+    user" or None. The owner comes from the member list; the token's user costs one ``GET /me``
+    (memoised), so callers ask only when a write that the rule forbids is planned. Used by
+    ``protect_owner_and_caller`` (refusals) and by the exclusive lists that spare them."""
+    if is_owner(resolver, organization_id, user_obj):
+        return "the organization owner"
+    if is_caller(resolver, user_obj):
+        return "the token's user"
+    return None
+
+
 def protect_owner_and_caller(resolver, organization_id, user_obj, what, option="user"):
     """Refuse ``what`` (e.g. "remove ... from the organization") for the organization owner or
-    the token's own user. The owner comes from the member list; the token's user costs one
-    ``GET /me``, spent only when such a write is planned."""
+    the token's own user (``protected_as``), before any write."""
     email = user_obj.get("email") or user_obj.get("user_id")
-    if is_owner(resolver, organization_id, user_obj):
+    whom = protected_as(resolver, organization_id, user_obj)
+    if whom == "the organization owner":
         raise TogglValidationError(
             option,
             "refusing to %s: %s is the organization owner, whom this collection never removes or deactivates;"
             " nothing was written" % (what, email),
         )
-    if is_caller(resolver, user_obj):
+    if whom is not None:
         raise TogglValidationError(
             option,
             "refusing to %s: %s is the user the API token belongs to; use another admin's token; nothing was written"

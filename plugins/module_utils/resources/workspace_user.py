@@ -44,11 +44,10 @@ from ansible_collections.trackops.toggl.plugins.module_utils.resources.organizat
     PAID_FEATURES,
     check_unique_users,
     check_user_ref,
-    is_caller,
-    is_owner,
     matches_user,
     member_of,
     protect_owner_and_caller,
+    protected_as,
     require_paid_plan,
     reread_members,
     settle_members,
@@ -56,38 +55,31 @@ from ansible_collections.trackops.toggl.plugins.module_utils.resources.organizat
 
 ROLES = ("admin", "user", "projectlead", "teamlead")
 
-# The per-person options of the module (also the keys of a bulk entry besides ``user``/``state``).
-SETTINGS = (
-    "role",
-    "role_id",
-    "inactive",
-    "rate",
-    "rate_change_mode",
-    "labor_cost",
-    "labor_cost_change_mode",
-    "working_hours_in_minutes",
-    "view_edit_billable_rates",
-    "view_edit_labor_costs",
-)
+CHANGE_MODES = ("start-today", "override-current", "override-all")
 
 
 class WorkspaceUser(Resource):
     kind = "workspace_user"
     entries_option = "users"
+    # The per-person options, declared once: the module's argument spec (``argument_spec``), the
+    # keys of a bulk entry besides ``user`` / ``state``, the comparison and the local checks.
     fields = {
         # Not an option: "present" means a direct member, so it is always desired.
         "is_direct": Field(),
-        "role": Field(),
-        "role_id": Field(),
-        "inactive": Field(),
-        "rate": Field(minimum=0),
-        "labor_cost": Field(minimum=0),
-        "working_hours_in_minutes": Field(minimum=0),
-        "view_edit_billable_rates": Field(),
-        "view_edit_labor_costs": Field(),
+        "role": Field(kind="str", choices=ROLES),
+        "role_id": Field(kind="int"),
+        "inactive": Field(kind="bool"),
+        "rate": Field(minimum=0, kind="float"),
+        # Aliases in the spelling toggl_organization_user uses (labour_cost).
+        "labor_cost": Field(minimum=0, kind="float", aliases=["labour_cost"]),
+        "working_hours_in_minutes": Field(minimum=0, kind="int"),
+        "view_edit_billable_rates": Field(kind="bool"),
+        "view_edit_labor_costs": Field(kind="bool"),
         # Sent with a change of rate / labor_cost only; the API never returns them.
-        "rate_change_mode": Field(compare=None),
-        "labor_cost_change_mode": Field(compare=None),
+        "rate_change_mode": Field(compare=None, kind="str", choices=CHANGE_MODES),
+        "labor_cost_change_mode": Field(
+            compare=None, kind="str", choices=CHANGE_MODES, aliases=["labour_cost_change_mode"]
+        ),
     }
 
     def __init__(self, params, client, resolver):
@@ -144,13 +136,12 @@ class WorkspaceUser(Resource):
             if not row.get("is_direct", True) or any(matches_user(row, ref) for ref in listed):
                 continue
             entry = dict(params, user=row.get("email") or row.get("user_id"), state="absent")
-            entry.update(dict.fromkeys(SETTINGS))
+            entry.update(dict.fromkeys(cls.argument_spec()))
             entry.pop("users", None)
-            owner = is_owner(resolver, organization_id, row)
-            if owner or is_caller(resolver, row):
+            whom = protected_as(resolver, organization_id, row)
+            if whom is not None:
                 entry["state"] = "present"
                 kept = cls(entry, resolver.client, resolver)
-                whom = "the organization owner" if owner else "the token's user"
                 kept.warnings.append(
                     "exclusive: kept %s in workspace %s although the list does not name them: they are %s"
                     % (entry["user"], params["workspace"], whom)

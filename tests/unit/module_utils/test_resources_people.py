@@ -22,7 +22,10 @@ from ansible_collections.trackops.toggl.plugins.module_utils.resources.organizat
     labour_cost_of,
     matches_user,
 )
-from ansible_collections.trackops.toggl.plugins.module_utils.resources.workspace_user import SETTINGS, WorkspaceUser
+from ansible_collections.trackops.toggl.plugins.module_utils.resources.workspace_user import WorkspaceUser
+
+# The per-person options, as the module declares them (once, in WorkspaceUser.fields).
+SETTINGS = tuple(WorkspaceUser.argument_spec())
 
 ORG_USERS_PATH = "/organizations/10/users"
 WS_USERS_PATH = "/organizations/10/workspaces/100/workspace_users"

@@ -148,7 +148,8 @@ def access_review_decisions(text, review=None, mode="deactivate", source="access
         if row.get("change") == "removed"
     }
 
-    problems, people, counts = [], {}, dict.fromkeys(DECISIONS + ("undecided",), 0)
+    problems, people = [], {}
+    counts = {"keep": 0, "revoke": 0, "undecided": 0}
     for number, row in _table(text, source):
         email = (row.get("email") or "").strip()
         workspace = (row.get("workspace") or "").strip()

@@ -34,9 +34,26 @@ def _load(relpath: str) -> dict:
 
 
 def _modules() -> list[str]:
+    """The modules that talk to Toggl (not the controller-side utilities, see _utilities)."""
     if not MODULES_DIR.is_dir():
         return []
-    return sorted(path.stem for path in MODULES_DIR.glob("*.py") if path.name != "__init__.py")
+    return sorted(
+        path.stem for path in MODULES_DIR.glob("*.py") if path.name != "__init__.py" and path.stem not in _utilities()
+    )
+
+
+def _utilities() -> list[str]:
+    """Controller-side utilities: an action plugin of the module's name does the work (the module
+    is its documentation). They take no Toggl connection options, so they are outside the action
+    group, and their names say what they do (report_files)."""
+    actions = MODULES_DIR.parent / "action"
+    return sorted(path.stem for path in actions.glob("*.py") if path.name != "__init__.py")
+
+
+def test_utilities_are_documented_and_not_named_toggl():
+    for name in _utilities():
+        assert (MODULES_DIR / (name + ".py")).is_file(), "action plugin %s has no documentation module" % name
+        assert not name.startswith("toggl_"), name
 
 
 @pytest.fixture(scope="module")

@@ -65,7 +65,7 @@ def test_docs_are_current(tmp_path):
 
 def test_every_module_has_a_page():
     # Also true when the test above is, but names the module when a page was never generated.
-    modules = sorted(path.stem for path in MODULES.glob("toggl_*.py"))
+    modules = sorted(path.stem for path in MODULES.glob("*.py") if path.name != "__init__.py")
     pages = sorted(path.name for path in COMMITTED.glob("*_module.rst"))
     assert pages == sorted(module + "_module.rst" for module in modules), "run make docs"
     index = (COMMITTED / "index.rst").read_text(encoding="utf-8")

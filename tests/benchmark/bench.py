@@ -46,6 +46,8 @@ CALLBACK_PLUGINS = ROOT / "tests" / "integration" / "callback_plugins"
 INVENTORY = ROOT / "playbooks" / "inventory.yml"
 DEFAULT_OUTPUT = ROOT / ".build" / "bench" / "results.json"
 MODULE_PREFIX = "trackops.toggl."
+# Controller-side utilities (an action plugin of that name): they send no request.
+UTILITIES = ("trackops.toggl.report_files",)
 
 CONVERGED_RATIO = 1.0
 FIRST_RUN_RATIO = 1.0
@@ -67,7 +69,8 @@ def module_invocations(tasks: list[dict]) -> int:
     """Task executions of trackops.toggl modules: a loop counts its items, a skip counts nothing."""
     count = 0
     for task in tasks:
-        if not str(task.get("action") or "").startswith(MODULE_PREFIX) or task["status"] == "skipped":
+        action = str(task.get("action") or "")
+        if not action.startswith(MODULE_PREFIX) or action in UTILITIES or task["status"] == "skipped":
             continue
         items = task["result"].get("results")
         if isinstance(items, list):
@@ -98,6 +101,7 @@ def run_phase(phase: dict, simulator, workdir: Path, python: str) -> dict:
         TOGGL_API_URL=simulator.api_url,
         TOGGL_API_TOKEN=scenario.OWNER_TOKEN,
         TOGGL_TEST_RESULTS_FILE=str(results_file),
+        TOGGL_TEST_RESULTS_BRIEF="1",
         ANSIBLE_CALLBACK_PLUGINS=str(CALLBACK_PLUGINS),
         ANSIBLE_CALLBACKS_ENABLED="json_results",
         ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".build" / "collections"),

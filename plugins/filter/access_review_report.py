@@ -349,7 +349,17 @@ def evidence_of(organization, read, rows, previous, generated_at, clock, pending
     planned_total = len(planned) + pages - 1
     sent = dict(read.get("api_requests") or {})
     owner = [user for user in users if user.get("owner")]
-    if details.get("owner") and len(owner) == 1:
+    me = organization.get("token_user")
+    if isinstance(me, Mapping) and me.get("id") is not None:
+        planned.append("GET /me (the token's user)")
+        planned_total += 1
+        token_user = {
+            "user_id": me.get("id"),
+            "email": me.get("email"),
+            "name": me.get("fullname"),
+            "known_from": "GET /me",
+        }
+    elif details.get("owner") and len(owner) == 1:
         token_user = {
             "user_id": owner[0].get("user_id"),
             "email": owner[0].get("email"),

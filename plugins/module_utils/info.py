@@ -259,6 +259,8 @@ class OrganizationInfo(Info):
     # Gathered only when named too, so that ``all`` keeps its cost and works on every plan; taken
     # out before select_subsets so that its messages stay those of the Track and Focus subsets.
     AUDIT_LOG = "audit_log"
+    # The token's own user (GET /me, on the user-level quota): only when named, like audit_log.
+    TOKEN_USER = "token_user"
 
     def __init__(self, params, client, resolver):
         super().__init__(params, client, resolver)
@@ -275,17 +277,21 @@ class OrganizationInfo(Info):
         if ref is None or not str(ref).strip():
             raise TogglValidationError("organization", "must be an organization name or id")
         requested = list(self.params.get("gather_subset") or [])
+        own = (self.AUDIT_LOG, self.TOKEN_USER)
         wanted = [entry for entry in requested if (entry or "").strip() == self.AUDIT_LOG]
+        token_user = any((entry or "").strip() == self.TOKEN_USER for entry in requested)
         # "!audit_log" excludes what is never gathered unless named: nothing to do.
-        rest = [entry for entry in requested if (entry or "").strip().lstrip(EXCLUDE).strip() != self.AUDIT_LOG]
+        rest = [entry for entry in requested if (entry or "").strip().lstrip(EXCLUDE).strip() not in own]
         if rest:
             self.selected = select_subsets(rest, self.subsets, named_only=self.named_subsets)
-        elif wanted:
-            self.selected = []  # audit_log alone
+        elif wanted or token_user:
+            self.selected = []  # audit_log or token_user alone
         elif requested:
             self.selected = select_subsets([ALL], self.subsets)  # exclusions only: the rest of all
         else:
             self.selected = select_subsets(requested, self.subsets)  # empty: its own message
+        if token_user:
+            self.selected.append(self.TOKEN_USER)
         if wanted:
             # Last: its window ends at the API's clock, which the answers before it tell.
             self.selected.append(self.AUDIT_LOG)
@@ -316,9 +322,17 @@ class OrganizationInfo(Info):
 
     def gather(self):
         facts = super().gather()
+        # The API's clock (the Date header of its last answer): when the data was read.
+        facts["server_time"] = self.client.server_now().strftime("%Y-%m-%dT%H:%M:%SZ")
         if self.warnings:
             facts["warnings"] = list(self.warnings)
         return facts
+
+    def gather_token_user(self):
+        """Swagger: GET /me (models.Me): whose token read this, for evidence (one request on the
+        user-level quota of 30 per hour)."""
+        me = self.resolver.me()
+        return {"id": me.get("id"), "email": me.get("email"), "fullname": me.get("fullname")}
 
     def resolve(self):
         ref = self.params["organization"]

@@ -67,6 +67,8 @@ options:
         has no audit log, or the token's user is no organization admin) the task warns and returns
         RV(organization.audit_log.available=false); when that refusal is the task's first answer, one
         C(GET /me) (user-level quota) tells it from a bad token, so 2 requests.
+      - V(token_user) - the user the API token belongs to (C(id), C(email), C(fullname)), for the evidence of a
+        review. One C(GET /me) (user-level quota of 30 per hour). Read only when named, never through V(all).
       - The default, V(details), costs one request whichever way the organization is given.
         V(all) costs 4 requests plus one per 200 members, whichever way the organization is given
         (by name, the name lookup replaces the details request). V(audit_log) and Focus subsets add their own.
@@ -274,6 +276,11 @@ organization:
       elements: dict
       sample:
         - {"role_id": 2, "code": "org_admin", "name": "Organization admin", "entity": "organization", "type": "admin"}
+    token_user:
+      description: The user the API token belongs to.
+      returned: when V(token_user) was gathered
+      type: dict
+      sample: {"id": 1, "email": "owner@example.com", "fullname": "Olive Owner"}
     audit_log:
       description:
         - The audit log window read, and its entries.
@@ -358,6 +365,13 @@ organization:
            "workspace_ids": [100]}], "workspaces": [{"id": 100, "name": "Acme HQ", "track_role_id": 10,
            "toggl_products": ["track"]}], "rate": {"hourly_rate": 95.0, "currency": "USD", "workspace_id": 100},
            "working_hours": 8.0}
+server_time:
+  description:
+    - The API's clock when the task ended (the C(Date) header of its last answer), RFC 3339 UTC; the local clock
+      when no request was sent.
+  returned: success
+  type: str
+  sample: "2026-12-04T09:30:00Z"
 gathered_subsets:
   description: The subsets read, after V(all) and exclusions were applied.
   returned: success

@@ -406,12 +406,14 @@ def audit_minimum(people: list[dict], members: dict[str, dict], by_name: bool = 
 
 def access_review_minimum(members: dict[str, dict], by_name: bool = True) -> Minimum:
     """R_min of the access review: the organization (by name), every member (per 200, with
-    their workspaces, roles, rates and groups) and the group list, read once each."""
+    their workspaces, roles, rates and groups), the group list and the token's user (/me: who
+    read it, for the evidence), read once each."""
     minimum = Minimum()
     if by_name:
         minimum.reads["GET /me/organizations (organization by name)"] = 1
     minimum.reads["GET organization users (per 200 members)"] = pages(len(members))
     minimum.reads["GET organization groups"] = 1
+    minimum.reads["GET /me (the token's user, for the evidence)"] = 1
     return minimum
 
 

@@ -90,7 +90,7 @@ def expected_access(user_id):
     return found
 
 
-def test_a_1000_member_review_costs_seven_requests_and_shows_every_access(simulator, run_playbook, tmp_path):
+def test_a_1000_member_review_costs_eight_requests_and_shows_every_access(simulator, run_playbook, tmp_path):
     simulator.reset(big.large_organization_seed(1000))
     reports = tmp_path / "reports"
     run, log = run_logged(
@@ -101,15 +101,15 @@ def test_a_1000_member_review_costs_seven_requests_and_shows_every_access(simula
     )
     assert run.rc == 0, run
 
-    # The organization (its user count, for the evidence), one page per 200 members, then the
-    # groups; nothing else, no write.
+    # The organization (its user count, for the evidence), one page per 200 members, the groups,
+    # then the token's user (GET /me, for the evidence); nothing else, no write.
     assert [(entry["method"], entry["path"], entry["query"]) for entry in log] == [("GET", ORG_PATH, {})] + [
         ("GET", ORG_PATH + "/users", {"page": str(page), "per_page": "200"}) for page in range(1, 6)
-    ] + [("GET", ORG_PATH + "/groups", {})]
-    assert run.task(READ_TASK)["result"]["api_requests"] == {"GET": 7, "total": 7}
+    ] + [("GET", ORG_PATH + "/groups", {}), ("GET", "/api/v9/me", {})]
+    assert run.task(READ_TASK)["result"]["api_requests"] == {"GET": 8, "total": 8}
     summary = "access review of Acme: 1000 people (953 joined, 20 invited, 27 inactive), 2 groups"
     assert run.task(SUMMARY_TASK)["result"]["msg"] == [
-        summary + ", 7 API request(s)",
+        summary + ", 8 API request(s)",
         "no previous review given",
         "to look at: 11 admin(s) without 2FA, 27 inactive, 0 invitation(s) pending over 14 days; member list complete",
         str(reports / "access-review.csv"),
@@ -131,7 +131,7 @@ def test_a_1000_member_review_costs_seven_requests_and_shows_every_access(simula
         "inactive": 27,
         "groups": 2,
         "rows": 1693,
-        "api_requests": 7,
+        "api_requests": 8,
         "complete": True,
         "admins_without_2fa": 11,
         "inactive_members": 27,
@@ -147,6 +147,9 @@ def test_a_1000_member_review_costs_seven_requests_and_shows_every_access(simula
     evidence = json.loads((reports / "access-review.json").read_text(encoding="utf-8"))["evidence"]
     assert evidence["completeness"]["user_count"] == 980 and evidence["completeness"]["member_pages"] == 5
     assert evidence["token_user"]["email"] == "owner@example.com"
+    assert evidence["token_user"]["known_from"] == "GET /me"
+    # When: the API's clock (the Date header), not the controller's.
+    assert evidence["clock"] == "the API (Date header of its answers)"
 
     rows, page = read_reports(reports)
     # Every member, every workspace they reach (directly or through a group), nothing more.
@@ -225,6 +228,7 @@ def test_by_name_in_check_mode_it_still_writes_the_review(simulator, run_playboo
         ("GET", "/api/v9/me/organizations"),
         ("GET", ORG_PATH + "/users"),
         ("GET", ORG_PATH + "/groups"),
+        ("GET", "/api/v9/me"),
     ]
     rows, page = read_reports(reports)
     assert [(row["name"], row["workspace"], row["workspace_status"]) for row in rows] == [
@@ -329,8 +333,8 @@ READ_ALL = """
 
 def review_a_week_ago(run_playbook, path):
     """Last week's review of the organization as it is now: the playbook's read (in this process)
-    and its filter, dated a week back (the review's clock is the controller's, and the member list
-    has no invitation date, so this is how a week passes for it)."""
+    and its filter, dated a week back (the member list has no invitation date, so this is how a
+    week passes for the review, whose clock is the API's)."""
     run = run_playbook(READ_ALL)
     assert run.rc == 0, run
     week_ago = (datetime.now(UTC) - timedelta(seconds=A_WEEK)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -342,14 +346,12 @@ def review_a_week_ago(run_playbook, path):
 def test_a_week_later_the_review_shows_exactly_the_delta_and_the_decisions_offboard_in_one_run(
     start_simulator, run_playbook, tmp_path
 ):
-    # A simulator of its own: the week it moves its clock on must not reach the other tests of
-    # this process (a reset keeps the clock).
+    # A simulator of its own: the week of changes stays out of the other tests of this process.
     simulator = start_simulator(seed("info"), [])
     run_playbook = on(simulator, run_playbook)
     second = tmp_path / "week-2"
     previous = tmp_path / "last-week.json"
     week_ago = review_a_week_ago(run_playbook, previous)
-    simulator.advance_clock(A_WEEK)
     changes = run_playbook(A_WEEK_OF_CHANGES)
     assert changes.rc == 0 and [task["status"] for task in changes.tasks] == ["changed"] * 4, changes
 
@@ -369,6 +371,7 @@ def test_a_week_later_the_review_shows_exactly_the_delta_and_the_decisions_offbo
         ("GET", ORG_PATH),
         ("GET", ORG_PATH + "/users"),
         ("GET", ORG_PATH + "/groups"),
+        ("GET", "/api/v9/me"),
     ]
     assert run.task(SUMMARY_TASK)["result"]["msg"][1:3] == [
         f"since the review of {week_ago}: 1 added, 1 removed, 2 changed",

@@ -15,14 +15,14 @@ EXPECTED = {
     "onboard": ({"GET": 7, "POST": 4, "PUT": 20}, 31),
     "onboard rerun": ({"GET": 4}, 4),
     "audit (check)": ({"GET": 4}, 4),
-    "access review": ({"GET": 4}, 4),
+    "access review": ({"GET": 5}, 5),
     "offboard": ({"GET": 6, "PUT": 10}, 16),
     "offboard rerun": ({"GET": 3}, 3),
     "joiners-movers-leavers": ({"GET": 7, "POST": 1, "PUT": 10}, 18),
     "joiners-movers-leavers rerun": ({"GET": 4}, 4),
     "5,000 members: 2 into a workspace and groups": ({"GET": 7, "PUT": 2}, 9),
     "5,000 members: rerun": ({"GET": 4}, 4),
-    "5,000 members: access review": ({"GET": 27}, 27),
+    "5,000 members: access review": ({"GET": 28}, 28),
 }
 
 
@@ -44,7 +44,7 @@ def test_the_benchmark_figures_and_targets(tmp_path):
         assert phases[name]["ratio"] <= bench.FIRST_RUN_RATIO, name
     assert phases["5,000 members: 2 into a workspace and groups"]["requests"] <= 10
     assert phases["5,000 members: rerun"]["requests"] <= 5
-    assert document["total_requests"] == 84 <= bench.SCENARIO_BUDGET
+    assert document["total_requests"] == 85 <= bench.SCENARIO_BUDGET
     # One module task per phase: the roles and playbooks are one toggl_access task each.
     assert all(phases[name]["module_invocations"] == 1 for name in EXPECTED)
     # The wall-time target of the 5,000-member access review (8 s) depends on the machine: this

@@ -2,6 +2,7 @@
 
 import copy
 import math
+from datetime import UTC, datetime
 
 import pytest
 
@@ -32,6 +33,11 @@ class FakeClient:
     def __init__(self, answers=None):
         self.answers = answers or {}
         self.calls = []
+
+    @staticmethod
+    def server_now():
+        """The API's clock, as the client takes it from the Date header (fixed here)."""
+        return datetime(2026, 12, 4, 9, 30, tzinfo=UTC)
 
     def _answer(self, path, params):
         answer = self.answers[path]
@@ -248,8 +254,24 @@ def test_organization_identity_only_costs_nothing_by_id():
     assert gather(OrganizationInfo, client, organization=10, gather_subset=["!all"]) == {
         "organization": {"id": 10},
         "gathered_subsets": [],
+        # the API's clock as the client knows it (no request: the local clock then)
+        "server_time": "2026-12-04T09:30:00Z",
     }
     assert client.calls == []
+
+
+def test_token_user_is_named_only_and_costs_one_me_request():
+    client = FakeClient(dict(org_answers(), **{"/me": {"id": 1, "email": "owner@example.com", "fullname": "Olive"}}))
+    found = gather(OrganizationInfo, client, organization=10, gather_subset=["!all", "token_user"])
+    assert found["organization"]["token_user"] == {"id": 1, "email": "owner@example.com", "fullname": "Olive"}
+    assert found["gathered_subsets"] == ["token_user"]
+    assert [call[1] for call in client.calls] == ["/me"]
+    assert (
+        "token_user"
+        not in gather(OrganizationInfo, FakeClient(org_answers()), organization=10, gather_subset=["all"])[
+            "gathered_subsets"
+        ]
+    )
 
 
 def test_organization_name_appears_by_id_once_details_are_read():

@@ -3,6 +3,7 @@ on scripted clients; and the client's pagination of Focus lists over real HTTP."
 
 import copy
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -352,6 +353,11 @@ class InfoClient:
     def __init__(self, has_focus_key=True):
         self.has_focus_key = has_focus_key
         self.calls = []
+
+    @staticmethod
+    def server_now():
+        """The API's clock, as the client takes it from the Date header (fixed here)."""
+        return datetime(2026, 12, 4, 9, 30, tzinfo=UTC)
 
     def get(self, path, params=None, what=None, service="track"):
         self.calls.append((service, path, params))

@@ -304,17 +304,13 @@ quota_waited:
 from ansible_collections.trackops.toggl.plugins.module_utils.module import TogglModule
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.organization_user import OrganizationUser
 
-MODES = ["start-today", "override-current", "override-all"]
 ROLES = ["admin", "user", "projectlead", "teamlead"]
 
 
 def per_person_options():
     """The per-person options; in a bulk entry they have no defaults, so the top level's apply."""
     return dict(
-        admin=dict(type="bool"),
-        inactive=dict(type="bool"),
-        labour_cost=dict(type="float", aliases=["labor_cost"]),
-        labour_cost_change_mode=dict(type="str", choices=MODES, aliases=["labor_cost_change_mode"]),
+        OrganizationUser.argument_spec(),
         workspaces=dict(
             type="list",
             elements="dict",

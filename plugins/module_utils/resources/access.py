@@ -52,6 +52,7 @@ from ansible_collections.trackops.toggl.plugins.module_utils.resources.group imp
     chunks,
 )
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.organization_user import (
+    CHANGE_MODES,
     check_user_ref,
     protect_owner_and_caller,
     protected_as,
@@ -59,7 +60,6 @@ from ansible_collections.trackops.toggl.plugins.module_utils.resources.organizat
     send_invitations,
 )
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.workspace_user import (
-    CHANGE_MODES,
     ROLES,
     direct_workspaces,
 )

@@ -58,6 +58,9 @@ PAID_FEATURES = {
     "working_hours_in_minutes": "Working hours are available for Starter and higher plans.",
 }
 
+# Swagger: how a labour cost change applies to existing time entries (workspace_user.Payload).
+CHANGE_MODES = ("start-today", "override-current", "override-all")
+
 # What a fresh invitation gives: the follow-up PUT sends only options that differ from it.
 INVITED_MEMBER_DEFAULTS = {"admin": False, "inactive": False, "labour_cost": None}
 
@@ -251,12 +254,15 @@ def adopted_invitations(members, emails):
 class OrganizationUser(Resource):
     kind = "organization_user"
     entries_option = "users"
+    # Declared once: the module's per-person options (argument_spec), the comparison, the checks.
     fields = {
-        "admin": Field(),
-        "inactive": Field(),
-        "labour_cost": Field(minimum=0),
+        "admin": Field(kind="bool"),
+        "inactive": Field(kind="bool"),
+        "labour_cost": Field(minimum=0, kind="float", aliases=["labor_cost"]),
         # Sent with a labour_cost change only (as labor_cost_change_mode); the API never returns it.
-        "labour_cost_change_mode": Field(compare=None),
+        "labour_cost_change_mode": Field(
+            compare=None, kind="str", choices=CHANGE_MODES, aliases=["labor_cost_change_mode"]
+        ),
     }
     MEMBER_FIELDS = ("admin", "inactive", "labour_cost")
     # Swagger: organization_user.Payload names the organization admin flag `organization_admin`.

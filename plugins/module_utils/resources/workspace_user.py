@@ -41,6 +41,7 @@ from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
 )
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.organization_user import (
+    CHANGE_MODES,
     PAID_FEATURES,
     check_unique_users,
     check_user_ref,
@@ -54,8 +55,6 @@ from ansible_collections.trackops.toggl.plugins.module_utils.resources.organizat
 )
 
 ROLES = ("admin", "user", "projectlead", "teamlead")
-
-CHANGE_MODES = ("start-today", "override-current", "override-all")
 
 
 class WorkspaceUser(Resource):

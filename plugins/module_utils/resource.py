@@ -26,7 +26,7 @@ class Field:
     ``compare``: how a current value is compared with the desired one; None means the
     field is written on create only and never compared (e.g. an initial workspace name).
     ``max_length`` / ``not_blank`` / ``minimum`` / ``maximum``: checked locally, before the first
-    request. ``kind`` (an argument spec type), ``choices`` and ``aliases``: the module option the
+    request. ``kind`` (an argument spec type), ``elements``, ``choices`` and ``aliases``: the module option the
     field is (``Resource.argument_spec``), so an option is declared once; None for a field that
     is compared but not an option of its own.
     """
@@ -42,6 +42,7 @@ class Field:
         kind=None,
         choices=None,
         aliases=None,
+        elements=None,
     ):
         self.api_name = api_name
         self.compare = compare
@@ -52,11 +53,14 @@ class Field:
         self.kind = kind
         self.choices = choices
         self.aliases = aliases
+        self.elements = elements
 
     def spec(self):
         """The option's argument spec (without defaults: a bulk entry's unset option takes the
         top level's)."""
         spec = {"type": self.kind}
+        if self.elements:
+            spec["elements"] = self.elements
         if self.choices:
             spec["choices"] = list(self.choices)
         if self.aliases:

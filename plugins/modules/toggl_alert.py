@@ -263,13 +263,8 @@ from ansible_collections.trackops.toggl.plugins.module_utils.module import Toggl
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.alert import Alert, reporting_removed_duplicates
 
 ALERT_OPTIONS = dict(
+    Alert.argument_spec(),
     alert_id=dict(type="int"),
-    project=dict(type="str"),
-    source_kind=dict(type="str"),
-    threshold_type=dict(type="str"),
-    thresholds=dict(type="list", elements="int"),
-    receiver_roles=dict(type="list", elements="str"),
-    receiver_users=dict(type="list", elements="str"),
     state=dict(type="str", choices=["present", "absent"]),
 )
 

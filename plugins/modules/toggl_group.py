@@ -236,12 +236,9 @@ from ansible_collections.trackops.toggl.plugins.module_utils.resources.group imp
 def main():
     module = TogglModule(
         argument_spec=dict(
+            Group.argument_spec(),
             organization=dict(type="str", required=True),
-            name=dict(type="str"),
             id=dict(type="int"),
-            users=dict(type="list", elements="str"),
-            workspaces=dict(type="list", elements="str"),
-            emoji=dict(type="str"),
             append=dict(type="bool", default=False),
             state=dict(type="str", choices=["present", "absent"], default="present"),
         ),

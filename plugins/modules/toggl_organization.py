@@ -106,11 +106,7 @@ from ansible_collections.trackops.toggl.plugins.module_utils.resources.organizat
 
 def main():
     module = TogglModule(
-        argument_spec=dict(
-            name=dict(type="str"),
-            id=dict(type="int"),
-            workspace_name=dict(type="str"),
-        ),
+        argument_spec=dict(Organization.argument_spec(), id=dict(type="int")),
         required_one_of=[("id", "name")],
     )
     module.run(Organization)

@@ -256,13 +256,8 @@ from ansible_collections.trackops.toggl.plugins.module_utils.resources.alert imp
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.track_reminder import TrackReminder
 
 REMINDER_OPTIONS = dict(
+    TrackReminder.argument_spec(),
     reminder_id=dict(type="int"),
-    users=dict(type="list", elements="str"),
-    groups=dict(type="list", elements="str"),
-    frequency=dict(type="int", choices=[1, 7]),
-    threshold=dict(type="int"),
-    email_reminder_enabled=dict(type="bool"),
-    slack_reminder_enabled=dict(type="bool"),
     state=dict(type="str", choices=["present", "absent"]),
 )
 

@@ -170,22 +170,9 @@ from ansible_collections.trackops.toggl.plugins.module_utils.resources.workspace
 def main():
     module = TogglModule(
         argument_spec=dict(
+            Workspace.argument_spec(),
             organization=dict(type="str"),
-            name=dict(type="str"),
             id=dict(type="int"),
-            default_currency=dict(type="str"),
-            default_hourly_rate=dict(type="float"),
-            rounding=dict(type="int", choices=[-1, 0, 1]),
-            rounding_minutes=dict(type="int"),
-            only_admins_may_create_projects=dict(type="bool"),
-            only_admins_may_create_tags=dict(type="bool"),
-            only_admins_see_team_dashboard=dict(type="bool"),
-            projects_billable_by_default=dict(type="bool"),
-            projects_enforce_billable=dict(type="bool"),
-            projects_private_by_default=dict(type="bool"),
-            limit_public_project_data=dict(type="bool"),
-            reports_collapse=dict(type="bool"),
-            rate_change_mode=dict(type="str", choices=["start-today", "override-current", "override-all"]),
         ),
         required_one_of=[("id", "name")],
     )

@@ -254,13 +254,14 @@ class Alert(WithoutNaturalKey, Resource):
     # Swagger: POST/PUT/DELETE /workspaces/{ws}/alerts answer 403 to a user without the right.
     admin_needed_for = "create, change or delete alerts"
     admin_scope = "workspace"
+    # Declared once: the module's options (argument_spec), the comparison and the payload key.
     fields = {
-        "project": Field(api_name="project_id"),
-        "source_kind": Field(),
-        "threshold_type": Field(),
-        "thresholds": Field(compare=same_set),
-        "receiver_roles": Field(compare=same_set),
-        "receiver_users": Field(compare=same_set),
+        "project": Field(api_name="project_id", kind="str"),
+        "source_kind": Field(kind="str"),
+        "threshold_type": Field(kind="str"),
+        "thresholds": Field(compare=same_set, kind="list", elements="int"),
+        "receiver_roles": Field(compare=same_set, kind="list", elements="str"),
+        "receiver_users": Field(compare=same_set, kind="list", elements="str"),
     }
 
     def __init__(self, params, client, resolver):

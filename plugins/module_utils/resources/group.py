@@ -79,11 +79,12 @@ class Group(Resource):
     kind = "group"
     # Swagger: POST/PUT/PATCH/DELETE of groups answer 403 to non-admins of the organization.
     admin_needed_for = "create, change or delete groups"
+    # Declared once: the module's options (argument_spec), the comparison and the local checks.
     fields = {
-        "name": Field(max_length=NAME_MAX_LENGTH, not_blank=True),
-        "users": Field(compare=same_set),
-        "workspaces": Field(compare=same_set),
-        "emoji": Field(),
+        "name": Field(max_length=NAME_MAX_LENGTH, not_blank=True, kind="str"),
+        "users": Field(compare=same_set, kind="list", elements="str"),
+        "workspaces": Field(compare=same_set, kind="list", elements="str"),
+        "emoji": Field(kind="str"),
     }
 
     def __init__(self, params, client, resolver):

@@ -27,9 +27,9 @@ NAME_MAX_LENGTH = 140
 class Organization(Resource):
     kind = "organization"
     fields = {
-        "name": Field(max_length=NAME_MAX_LENGTH, not_blank=True),
+        "name": Field(max_length=NAME_MAX_LENGTH, not_blank=True, kind="str"),
         # Written once, on create; afterwards the workspace is toggl_workspace's business.
-        "workspace_name": Field(compare=None, max_length=NAME_MAX_LENGTH, not_blank=True),
+        "workspace_name": Field(compare=None, max_length=NAME_MAX_LENGTH, not_blank=True, kind="str"),
     }
     admin_needed_for = "change the organization"
     organization_id = None

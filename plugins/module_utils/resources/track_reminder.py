@@ -43,13 +43,14 @@ class TrackReminder(WithoutNaturalKey, Resource):
     # Swagger: POST/PUT/DELETE /workspaces/{ws}/track_reminders answer 403 to a user without the right.
     admin_needed_for = "create, change or delete track reminders"
     admin_scope = "workspace"
+    # Declared once: the module's options (argument_spec), the comparison and the payload key.
     fields = {
-        "users": Field(api_name="user_ids", compare=same_set),
-        "groups": Field(api_name="group_ids", compare=same_set),
-        "frequency": Field(),
-        "threshold": Field(),
-        "email_reminder_enabled": Field(),
-        "slack_reminder_enabled": Field(),
+        "users": Field(api_name="user_ids", compare=same_set, kind="list", elements="str"),
+        "groups": Field(api_name="group_ids", compare=same_set, kind="list", elements="str"),
+        "frequency": Field(kind="int", choices=(1, 7)),
+        "threshold": Field(kind="int"),
+        "email_reminder_enabled": Field(kind="bool"),
+        "slack_reminder_enabled": Field(kind="bool"),
     }
 
     def __init__(self, params, client, resolver):

@@ -26,38 +26,35 @@ from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
 )
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.group import own_or_adopted
+from ansible_collections.trackops.toggl.plugins.module_utils.resources.organization_user import CHANGE_MODES
 
 NAME_TAKEN = "another workspace with same name exists"
 
 NAME_MAX_LENGTH = 140
 
-# The documented settings of POST /organizations/{id}/workspaces and PUT /workspaces/{id}.
-SETTINGS = (
-    "default_currency",
-    "default_hourly_rate",
-    "rounding",
-    "rounding_minutes",
-    "only_admins_may_create_projects",
-    "only_admins_may_create_tags",
-    "only_admins_see_team_dashboard",
-    "projects_billable_by_default",
-    "projects_enforce_billable",
-    "projects_private_by_default",
-    "limit_public_project_data",
-    "reports_collapse",
-)
-
 
 class Workspace(Resource):
     kind = "workspace"
     admin_needed_for = "create or change workspaces"
-    fields = dict(
-        [("name", Field(max_length=NAME_MAX_LENGTH, not_blank=True))] + [(setting, Field()) for setting in SETTINGS]
-    )
-    fields["default_hourly_rate"] = Field(minimum=0)
-    fields["rounding_minutes"] = Field(minimum=0)
-    # Not a setting the API returns: the mode of a default_hourly_rate change, sent with it.
-    fields["rate_change_mode"] = Field(compare=None)
+    # The documented settings of POST /organizations/{id}/workspaces and PUT /workspaces/{id},
+    # declared once: the module's options (argument_spec), the comparison and the local checks.
+    fields = {
+        "name": Field(max_length=NAME_MAX_LENGTH, not_blank=True, kind="str"),
+        "default_currency": Field(kind="str"),
+        "default_hourly_rate": Field(minimum=0, kind="float"),
+        "rounding": Field(kind="int", choices=(-1, 0, 1)),
+        "rounding_minutes": Field(minimum=0, kind="int"),
+        "only_admins_may_create_projects": Field(kind="bool"),
+        "only_admins_may_create_tags": Field(kind="bool"),
+        "only_admins_see_team_dashboard": Field(kind="bool"),
+        "projects_billable_by_default": Field(kind="bool"),
+        "projects_enforce_billable": Field(kind="bool"),
+        "projects_private_by_default": Field(kind="bool"),
+        "limit_public_project_data": Field(kind="bool"),
+        "reports_collapse": Field(kind="bool"),
+        # Not a setting the API returns: the mode of a default_hourly_rate change, sent with it.
+        "rate_change_mode": Field(compare=None, kind="str", choices=CHANGE_MODES),
+    }
 
     def validate(self):
         super().validate()
@@ -137,3 +134,7 @@ class Workspace(Resource):
         predicted = super().predict_create(desired)
         predicted["organization_id"] = self.organization_id
         return predicted
+
+
+# The settings (every field but the name and the mode sent with a rate change), from the fields.
+SETTINGS = tuple(option for option in Workspace.fields if option not in ("name", "rate_change_mode"))

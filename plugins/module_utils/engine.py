@@ -100,6 +100,7 @@ class Reconciler:
 
     def ensure(self, resource, state=None):
         """Bring one object to ``state`` (default: the resource's own); returns an Outcome."""
+        resource.resolve_references()
         decision = self.decide(resource, state)
         self.vet([decision])
         return self.apply(decision)
@@ -111,6 +112,9 @@ class Reconciler:
         ``create_many`` / ``update_many`` / ``delete_many`` (a class method taking the list of
         decisions and returning the API objects in order, or None for each).
         """
+        # Every reference first (one step, before any decision), then the decisions.
+        for resource in resources:
+            resource.resolve_references()
         decisions = [self.decide(resource, state) for resource in resources]
         refuse_two_entries_for_one_object(decisions)
         self.vet(decisions)

@@ -109,6 +109,11 @@ class Resource:
     id_key = "id"
     # The option of a module's bulk list of these objects, named in that refusal.
     entries_option = None
+    # The objects this one refers to, resolved as one step before the engine decides
+    # (``resolve_references``): attribute -> the option naming it, by kind ("organization":
+    # Resolver.organization_id; "workspace": Resolver.workspace_id, within the task's
+    # ``organization`` when given). ``find`` and ``vet`` read the attributes; neither sets them.
+    references = {}
 
     def __init__(self, params, client, resolver):
         self.params = params
@@ -124,6 +129,32 @@ class Resource:
     def argument_spec(cls):
         """The module options the fields declare (those with a ``kind``)."""
         return {option: field.spec() for option, field in cls.fields.items() if field.kind}
+
+    # -- references -------------------------------------------------------------------
+
+    def resolve_references(self):
+        """Resolve the declared ``references`` (names cost the reads the Resolver memoises). The
+        engine calls it for every object before deciding any; a reference read before that
+        (a method called on its own) resolves itself (``__getattr__``), so no method depends on
+        another having run first."""
+        for attribute in self.references:
+            getattr(self, attribute)
+
+    def __getattr__(self, name):
+        # Only for attributes not set yet: the declared references, resolved once on first use.
+        references = type(self).references
+        if name not in references:
+            raise AttributeError("%s has no attribute %r" % (type(self).__name__, name))
+        kind, option = references[name]
+        ref = self.params.get(option)
+        if kind == "organization":
+            value = self.resolver.organization_id(ref)
+        elif kind == "workspace":
+            value = self.resolver.workspace_id(ref, self.params.get("organization"))
+        else:
+            raise ValueError("unknown reference kind %r" % kind)
+        setattr(self, name, value)
+        return value
 
     # -- local checks -----------------------------------------------------------------
 

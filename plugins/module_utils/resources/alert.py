@@ -254,6 +254,7 @@ class Alert(WithoutNaturalKey, Resource):
     # Swagger: POST/PUT/DELETE /workspaces/{ws}/alerts answer 403 to a user without the right.
     admin_needed_for = "create, change or delete alerts"
     admin_scope = "workspace"
+    references = {"workspace_id": ("workspace", "workspace")}
     # Declared once: the module's options (argument_spec), the comparison and the payload key.
     fields = {
         "project": Field(api_name="project_id", kind="str"),
@@ -266,7 +267,6 @@ class Alert(WithoutNaturalKey, Resource):
 
     def __init__(self, params, client, resolver):
         super().__init__(params, client, resolver)
-        self.workspace_id = None
         self.project_id = None
         self.receiver_user_ids = None
         self.init_copies()
@@ -307,7 +307,6 @@ class Alert(WithoutNaturalKey, Resource):
 
     def find(self):
         p = self.params
-        self.workspace_id = self.resolver.workspace_id(p["workspace"], p.get("organization"))
         alerts = self.read_all()
         if p.get("project") is not None:
             # A project name of digits only is a name when such a project exists (references).

@@ -79,6 +79,7 @@ class Group(Resource):
     kind = "group"
     # Swagger: POST/PUT/PATCH/DELETE of groups answer 403 to non-admins of the organization.
     admin_needed_for = "create, change or delete groups"
+    references = {"organization_id": ("organization", "organization")}
     # Declared once: the module's options (argument_spec), the comparison and the local checks.
     fields = {
         "name": Field(max_length=NAME_MAX_LENGTH, not_blank=True, kind="str"),
@@ -89,7 +90,6 @@ class Group(Resource):
 
     def __init__(self, params, client, resolver):
         super().__init__(params, client, resolver)
-        self.organization_id = None
         self._wanted = None  # the resolved `users` (emails) and `workspaces` (ids)
         self._user_id_of = {}  # member label (email, or id when unknown) -> user id
         self._member_of = {}  # user id -> the organization user
@@ -134,8 +134,7 @@ class Group(Resource):
     # -- current state ---------------------------------------------------------------------
 
     def find(self):
-        org_id = self.resolver.organization_id(self.params["organization"])
-        self.organization_id = org_id
+        org_id = self.organization_id
         if self.params.get("id"):
             group = self._by_id(self.resolver.groups(org_id), self.params["id"])
             if group is None and self.state == "present":

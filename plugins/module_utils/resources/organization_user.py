@@ -254,6 +254,7 @@ def adopted_invitations(members, emails):
 class OrganizationUser(Resource):
     kind = "organization_user"
     entries_option = "users"
+    references = {"organization_id": ("organization", "organization")}
     # Declared once: the module's per-person options (argument_spec), the comparison, the checks.
     fields = {
         "admin": Field(kind="bool"),
@@ -276,7 +277,6 @@ class OrganizationUser(Resource):
 
     def __init__(self, params, client, resolver):
         super().__init__(params, client, resolver)
-        self.organization_id = None
         self.current = None
         self._invitation = None
         # The member list as read after the task's last write (put_groups_many), for confirm().
@@ -307,7 +307,6 @@ class OrganizationUser(Resource):
     # -- reading and deciding -----------------------------------------------------------------
 
     def find(self):
-        self.organization_id = self.resolver.organization_id(self.params["organization"])
         found = self.resolver.find_organization_user(self.organization_id, str(self.params["user"]).strip())
         if found is None and self.email is None and self.state == "present":
             raise TogglReferenceError(

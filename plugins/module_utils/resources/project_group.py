@@ -32,13 +32,13 @@ from ansible_collections.trackops.toggl.plugins.module_utils.resources.group imp
 class ProjectGroup(Resource):
     kind = "project_group"
     fields = {}
+    references = {"workspace_id": ("workspace", "workspace")}
     # No organization right is asked for: a workspace admin may link groups to the workspace's
     # projects (Swagger: 403 "User does not have access to this resource" otherwise, which the
     # client reports as a permission refusal).
 
     def __init__(self, params, client, resolver):
         super().__init__(params, client, resolver)
-        self.workspace_id = None
         self.project_id = None
         self.group_id = None
         self._duplicates = []
@@ -52,7 +52,6 @@ class ProjectGroup(Resource):
 
     def find(self):
         organization = self.params.get("organization")
-        self.workspace_id = self.resolver.workspace_id(self.params["workspace"], organization)
         group = self.params["group"]
         if organization or not is_id(group):
             # A group name needs the organization's groups: the workspace's organization when none

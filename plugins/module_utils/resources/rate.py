@@ -133,6 +133,7 @@ def server_now(client):
 class Rate(Resource):
     kind = "rate"
     entries_option = "rates"
+    references = {"workspace_id": ("workspace", "workspace")}
     # Swagger: POST /workspaces/{ws}/rates answers 403 "User cannot access billable rate(s)."
     admin_needed_for = "set rates"
     admin_scope = "workspace"
@@ -140,7 +141,6 @@ class Rate(Resource):
 
     def __init__(self, params, client, resolver):
         super().__init__(params, client, resolver)
-        self.workspace_id = None
         self.read_level = None
         self.read_id = None
         self.write_level = None
@@ -201,7 +201,6 @@ class Rate(Resource):
     # -- reading ------------------------------------------------------------------------
 
     def find(self):
-        self.workspace_id = self.resolver.workspace_id(self.params["workspace"], self.params.get("organization"))
         self._resolve_target()
         self._claim()
         periods = self.read_periods()

@@ -39,6 +39,7 @@ API_FIELDS = ("user_ids", "group_ids", "frequency", "threshold", "email_reminder
 class TrackReminder(WithoutNaturalKey, Resource):
     kind = "track_reminder"
     entries_option = "reminders"
+    references = {"workspace_id": ("workspace", "workspace")}
     id_key = "reminder_id"
     # Swagger: POST/PUT/DELETE /workspaces/{ws}/track_reminders answer 403 to a user without the right.
     admin_needed_for = "create, change or delete track reminders"
@@ -55,7 +56,6 @@ class TrackReminder(WithoutNaturalKey, Resource):
 
     def __init__(self, params, client, resolver):
         super().__init__(params, client, resolver)
-        self.workspace_id = None
         self.user_ids = None
         self.group_ids = None
         self.init_copies()
@@ -90,7 +90,6 @@ class TrackReminder(WithoutNaturalKey, Resource):
 
     def find(self):
         p = self.params
-        self.workspace_id = self.resolver.workspace_id(p["workspace"], p.get("organization"))
         reminders = self.read_all()
         # Unset recipients are the empty set when they identify the reminder, "leave alone" otherwise.
         if p.get("users") is not None or not self.by_id:

@@ -60,6 +60,7 @@ ROLES = ("admin", "user", "projectlead", "teamlead")
 class WorkspaceUser(Resource):
     kind = "workspace_user"
     entries_option = "users"
+    references = {"organization_id": ("organization", "organization"), "workspace_id": ("workspace", "workspace")}
     # The per-person options, declared once: the module's argument spec (``argument_spec``), the
     # keys of a bulk entry besides ``user`` / ``state``, the comparison and the local checks.
     fields = {
@@ -83,8 +84,6 @@ class WorkspaceUser(Resource):
 
     def __init__(self, params, client, resolver):
         super().__init__(params, client, resolver)
-        self.organization_id = None
-        self.workspace_id = None
         self.member = None
 
     def admin_need(self, decision):
@@ -153,8 +152,6 @@ class WorkspaceUser(Resource):
     # -- reading and deciding -----------------------------------------------------------------
 
     def find(self):
-        self.organization_id = self.resolver.organization_id(self.params["organization"])
-        self.workspace_id = self.resolver.workspace_id(self.params["workspace"], self.params["organization"])
         ref = str(self.params["user"]).strip()
         row = self.resolver.find_workspace_user(self.organization_id, self.workspace_id, ref)
         if self.state == "absent":

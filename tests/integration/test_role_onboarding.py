@@ -72,7 +72,8 @@ def results_fact(run):
     return run.task(RESULTS)["result"]["ansible_facts"]["toggl_onboarding_results"]
 
 
-@pytest.mark.converge
+# Not a converge cycle of the pages profile too (make integration-pages): its writes are those of
+# test_access.py's joiner cycle, which runs in both profiles; here the subject is their number.
 def test_twenty_newcomers_cost_requests_per_alike_invitation_and_person(simulator, run_playbook):
     people = twenty_people()
     extra = {"toggl_organization": "Acme", "toggl_onboarding_people": people}

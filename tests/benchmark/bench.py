@@ -46,8 +46,10 @@ CALLBACK_PLUGINS = ROOT / "tests" / "integration" / "callback_plugins"
 INVENTORY = ROOT / "playbooks" / "inventory.yml"
 DEFAULT_OUTPUT = ROOT / ".build" / "bench" / "results.json"
 MODULE_PREFIX = "trackops.toggl."
-# Controller-side utilities (an action plugin of that name): they send no request.
-UTILITIES = ("trackops.toggl.report_files",)
+# Controller-side utilities (an action plugin of the module's name, plugins/action/): no request.
+UTILITIES = frozenset(
+    MODULE_PREFIX + path.stem for path in (ROOT / "plugins" / "action").glob("*.py") if path.name != "__init__.py"
+)
 
 CONVERGED_RATIO = 1.0
 FIRST_RUN_RATIO = 1.0

@@ -74,22 +74,20 @@ class Setting(Field):
     feature it is and, for the rate and the labor cost, the change mode that only the workspace
     user payload takes."""
 
-    def __init__(self, api_name, kind, paid=None, change_mode=None, **options):
+    def __init__(self, api_name, kind, paid=False, change_mode=None, **options):
         super().__init__(api_name=api_name, kind=kind, **options)
-        self.paid = paid
+        self.paid = paid  # a paid-plan feature (organization_user.PAID_FEATURES names it by the option)
         self.change_mode = change_mode
 
 
 WORKSPACE_SETTINGS = {
     "role": Setting("role", "str", choices=ROLES),
-    "rate": Setting("rate", "float", minimum=0, paid="rate", change_mode="rate_change_mode"),
+    "rate": Setting("rate", "float", minimum=0, paid=True, change_mode="rate_change_mode"),
     "labor_cost": Setting(
-        "cost", "float", minimum=0, aliases=["labour_cost"], paid="labor_cost", change_mode="labor_cost_change_mode"
+        "cost", "float", minimum=0, aliases=["labour_cost"], paid=True, change_mode="labor_cost_change_mode"
     ),
     # Minutes in a day.
-    "working_hours_in_minutes": Setting(
-        "working_hours", "int", minimum=0, maximum=1440, paid="working_hours_in_minutes"
-    ),
+    "working_hours_in_minutes": Setting("working_hours", "int", minimum=0, maximum=1440, paid=True),
     "view_edit_billable_rates": Setting("view_edit_billable_rates", "bool"),
     "view_edit_labor_costs": Setting("view_edit_labor_costs", "bool"),
 }
@@ -567,8 +565,7 @@ class PersonAccess(Resource):
             if decision.resource.leaver is not None:
                 continue
             for _ws_id, entry in decision.resource.entries():
-                paid |= {WORKSPACE_SETTINGS[o].paid for o in WORKSPACE_SETTINGS if entry.get(o) is not None}
-        paid.discard(None)
+                paid |= {o for o, setting in WORKSPACE_SETTINGS.items() if setting.paid and entry.get(o) is not None}
         require_paid_plan(first.resolver, task.organization_id, sorted(paid))
         losing = [
             d.resource.email
@@ -957,7 +954,7 @@ def prepare(params):
 
 
 # How the result names what happened to a person (the engine's outcome, in access words).
-ACTIONS = {"created": "invited", "deleted": "removed", "absent": "absent", "unchanged": "unchanged"}
+ACTIONS = {"created": "invited", "deleted": "removed"}
 
 
 def person_action(resource, outcome):

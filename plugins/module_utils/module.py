@@ -47,6 +47,12 @@ def toggl_argument_spec():
     )
 
 
+def validate_names_option():
+    """``validate_names``, for the modules whose every name is a declared reference (documented
+    by the ``trackops.toggl.toggl.validate_names`` doc fragment)."""
+    return dict(validate_names=dict(type="bool", default=False))
+
+
 def guard_secrets(module):
     """Mask every form of the credentials in whatever the module returns, then strip them.
 
@@ -207,11 +213,17 @@ class TogglModule(AnsibleModule):
             for resource in resources:
                 resource.validate()
             resource_class.validate_many(resources, self.params)
-            if self.params["validate_only"]:
+            validate_names = self.params.get("validate_names")
+            if self.params["validate_only"] and not validate_names:
                 # Local checks only (validate_only): no request, no change.
                 self.exit_json(changed=False, **self.request_summary())
             if extra is not None:
                 resources.extend(extra(resolver, resources))
+            if validate_names:
+                # The engine's first step alone: every reference resolved, nothing read to decide.
+                for resource in resources:
+                    resource.resolve_references()
+                self.exit_json(changed=False, **self.request_summary())
             outcomes = Reconciler(check_mode=self.check_mode).ensure_all(resources, state)
         except TogglError as error:
             failure = error

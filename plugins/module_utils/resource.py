@@ -7,7 +7,11 @@ limits checked before any request) and implements find / create / update / delet
 the client. The engine does the rest.
 """
 
-from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglValidationError
+from ansible_collections.trackops.toggl.plugins.module_utils.errors import TogglReferenceError, TogglValidationError
+from ansible_collections.trackops.toggl.plugins.module_utils.references import is_id
+
+# The reference kinds resolved within the object's workspace (Resource.references).
+WITHIN_WORKSPACE = ("project", "workspace_users", "groups")
 
 
 def same_value(current, desired):
@@ -110,9 +114,12 @@ class Resource:
     # The option of a module's bulk list of these objects, named in that refusal.
     entries_option = None
     # The objects this one refers to, resolved as one step before the engine decides
-    # (``resolve_references``): attribute -> the option naming it, by kind ("organization":
-    # Resolver.organization_id; "workspace": Resolver.workspace_id, within the task's
-    # ``organization`` when given). ``find`` and ``vet`` read the attributes; neither sets them.
+    # (``resolve_references``): attribute -> (kind, the option naming it). Kinds:
+    # "organization" (Resolver.organization_id); "workspace" (Resolver.workspace_id, within the
+    # task's ``organization`` when given); within the object's ``workspace_id``: "project" (an
+    # id), "workspace_users" (sorted user ids; an id costs nothing, an email the workspace's
+    # users) and "groups" (sorted group ids of its organization). An unset option of the last
+    # three resolves to None. ``find`` and ``vet`` read the attributes; neither sets them.
     references = {}
 
     def __init__(self, params, client, resolver):
@@ -151,10 +158,38 @@ class Resource:
             value = self.resolver.organization_id(ref)
         elif kind == "workspace":
             value = self.resolver.workspace_id(ref, self.params.get("organization"))
-        else:
+        elif kind not in WITHIN_WORKSPACE:
             raise ValueError("unknown reference kind %r" % kind)
+        elif ref is None:
+            value = None
+        else:
+            value = self._within_workspace(kind, option, ref)
         setattr(self, name, value)
         return value
+
+    def _within_workspace(self, kind, option, ref):
+        workspace_id = self.workspace_id  # its own failure names its own option
+        try:
+            if kind == "project":
+                # A project name of digits only is a name when such a project exists (Resolver.project_id).
+                return self.resolver.project_id(workspace_id, ref)
+            if kind == "workspace_users":
+                return sorted({self._workspace_user_id(user) for user in ref})
+            # A group name of digits only is a name when such a group exists (Resolver.group_id).
+            return sorted({self.resolver.group_id(self._workspace_organization_id(), group) for group in ref})
+        except TogglReferenceError as error:
+            if str(error).startswith(option):  # "project 'X' not found ...": it names the option already
+                raise
+            raise TogglReferenceError("%s: %s" % (option, error)) from None
+
+    def _workspace_organization_id(self):
+        # The task's organization when given (an id costs nothing), else one read of the workspace.
+        return self.resolver.organization_of_workspace(self.workspace_id, self.params.get("organization"))
+
+    def _workspace_user_id(self, ref):
+        if is_id(ref):
+            return int(ref)
+        return self.resolver.workspace_user(self._workspace_organization_id(), self.workspace_id, ref)["user_id"]
 
     # -- local checks -----------------------------------------------------------------
 

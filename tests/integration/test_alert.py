@@ -68,9 +68,9 @@ def test_create_by_project_name_with_receivers_by_email(simulator, run_playbook)
     created = alerts(simulator)[cycle["first"]["alert"]["id"]]
     assert (created["project_name"], created["receiver_users_name"]) == ("Mobile", ["Carol Coder"])
     assert requests_of(cycle["second_log"]) == [
-        ("GET", "/workspaces/100/alerts", None),
         ("GET", "/workspaces/100/projects", {"active": "both", "page": "1", "per_page": "200", "name": "Mobile"}),
         ("GET", "/organizations/10/workspaces/100/workspace_users", None),
+        ("GET", "/workspaces/100/alerts", None),  # after the names, resolved as one step before deciding
     ]
 
 
@@ -109,8 +109,8 @@ def test_update_sends_the_whole_alert_and_keeps_receiver_groups(simulator, run_p
     # project=1000 reaches the module as the string "1000": a name of digits, so one filtered
     # read tells whether a project is named so before it is taken as an id (toggl_alert docs).
     assert requests_of(cycle["second_log"]) == [
-        ("GET", "/workspaces/100/alerts", None),
         ("GET", "/workspaces/100/projects", {"active": "both", "page": "1", "per_page": "200", "name": "1000"}),
+        ("GET", "/workspaces/100/alerts", None),
     ]
     shown = alerts(simulator)[700]
     assert (shown["thresholds"], shown["receiver_users"], shown["receiver_groups"]) == ([100, 50], [3], [500])
@@ -136,11 +136,11 @@ def test_alerts_list_form(simulator, run_playbook):
         ("DELETE", "/api/v9/workspaces/100/alerts/702", None),
         ("POST", "/api/v9/workspaces/100/alerts", None),
     ]
-    # The alerts, then one filtered read per project given as digits (each may be a name).
-    assert requests_of(cycle["second_log"]) == [("GET", "/workspaces/100/alerts", None)] + [
+    # One filtered read per project given as digits (each may be a name), then the alerts.
+    assert requests_of(cycle["second_log"]) == [
         ("GET", "/workspaces/100/projects", {"active": "both", "page": "1", "per_page": "200", "name": name})
         for name in ("1000", "1001")
-    ]
+    ] + [("GET", "/workspaces/100/alerts", None)]
     # A deletion shows the whole alert before, nothing after.
     assert cycle["first"]["diff"][2]["before"] == {
         "project": 1001,
@@ -246,7 +246,7 @@ def test_local_refusals_write_nothing(simulator, run_playbook):
     )
     assert messages["unknown alert id"] == "alert 4242 not found in workspace 100"
     assert messages["unknown project"] == "project 'Nope' not found in workspace 100"
-    assert messages["unknown receiver email"] == "user 'nobody@example.com' not found in workspace 100"
+    assert messages["unknown receiver email"] == "receiver_users: user 'nobody@example.com' not found in workspace 100"
     assert messages["unknown workspace"] == (
         "Toggl API error, HTTP 400 from GET /workspaces/4242/alerts: invalid workspace ID"
     )

@@ -457,7 +457,8 @@ def test_every_module_is_covered():
         spec = argument_spec_of(name)[0]
         assert "api_token" in spec and len(spec) > 10, name
         assert set(documented_values(name)) >= set(spec) - {"api_token", "api_username", "api_password"} - set(
-            FIXED_OPTIONS + ("focus_api_key", "request_timeout", "max_retries", "quota_wait", "validate_only")
+            FIXED_OPTIONS
+            + ("focus_api_key", "request_timeout", "max_retries", "quota_wait", "validate_only", "validate_names")
         ), name
 
 

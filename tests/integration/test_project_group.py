@@ -76,7 +76,7 @@ def test_references_that_do_not_resolve_fail_naming_them(simulator, run_playbook
         (
             "ambiguous project",
             {"workspace": 100, "project": "Twin Project", "group": 200},
-            "expected 1 project named 'Twin Project', found 2",
+            "project: expected 1 project named 'Twin Project', found 2",
             1,
         ),
         (

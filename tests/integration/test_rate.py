@@ -160,15 +160,16 @@ def test_rates_list_form(simulator, run_playbook):
     ]
     assert [p["body"].get("mode") for p in posts] == ["start-today"] * 5 + [None]
     assert posts[-1]["body"]["start"] == "2999-01-01T00:00:00Z"
-    # Converged: the workspace users and the projects once each, then one history read per rate.
+    # Converged: the workspace users and the projects once each (names first, resolved as one step
+    # before deciding), then one history read per rate.
     assert requests_of(cycle["second_log"]) == [
+        ("GET", "/organizations/10/workspaces/100/workspace_users", None),
+        ("GET", "/workspaces/100/projects", {"active": "both", "page": "1", "per_page": "200", "name": "Website"}),
         ("GET", "/workspaces/100/rates/workspace/100", {"type": "billable_rates"}),
         ("GET", "/workspaces/100/rates/task/1100", {"type": "billable_rates"}),
         ("GET", "/workspaces/100/rates/project_user/1200", {"type": "labor_costs"}),
-        ("GET", "/organizations/10/workspaces/100/workspace_users", None),
         ("GET", "/workspaces/100/rates/user/2", {"type": "billable_rates"}),
         ("GET", "/workspaces/100/rates/user/4", {"type": "billable_rates"}),
-        ("GET", "/workspaces/100/projects", {"active": "both", "page": "1", "per_page": "200", "name": "Website"}),
         ("GET", "/workspaces/100/rates/project/1000", {"type": "billable_rates"}),
     ]
     assert len(cycle["second"]["rates"]) == 6
@@ -282,7 +283,7 @@ def test_unknown_targets_fail_and_write_nothing(simulator, run_playbook):
         "Toggl API error, HTTP 400 from GET /workspaces/100/rates/user/5: User not found in workspace"
     )
     assert messages["unknown project"] == "project 'Nope' not found in workspace 100"
-    assert messages["ambiguous project"] == "expected 1 project named 'Twin', found 2"
+    assert messages["ambiguous project"] == "project: expected 1 project named 'Twin', found 2"
     assert messages["unknown task"] == (
         "Toggl API error, HTTP 400 from GET /workspaces/100/rates/task/4242: Task not found in workspace"
     )

@@ -126,22 +126,35 @@ def test_policy_as_data_converges_and_check_mode_is_the_drift_audit(simulator, r
         ("PUT", "/workspaces/100/alerts/700"),
     ]
     # Names once: the organization (one /me/organizations), Acme HQ (one /me/workspaces); ids
-    # after. Each task then reads what it compares, and what its emails and names need.
+    # after. Before any write, the check-mode pass of the settings and the names of the rates,
+    # reminders and alerts (validate_names); then each task reads what it compares, and what its
+    # emails and names need.
+    users = ("GET", "/organizations/10/workspaces/100/workspace_users", None)
+    groups = ("GET", "/organizations/10/groups", None)
+
+    def project(name):
+        return ("GET", "/workspaces/100/projects", {"active": "both", "page": "1", "per_page": "200", "name": name})
+
+    names = [users, groups, users, project("Website"), users, project("Mobile")]
+    assert len(cycle["rerun_log"]) == 22
     assert [(e["method"], e["path"].replace("/api/v9", ""), e["query"] or None) for e in cycle["rerun_log"]] == [
         ("GET", "/me/organizations", None),
         ("GET", "/me/workspaces", None),
         ("GET", "/workspaces/101", None),
+        *names,
+        ("GET", "/workspaces/100", None),  # found by name before, by id now: not another /me request
+        ("GET", "/workspaces/101", None),
+        users,
         ("GET", "/workspaces/100/rates/workspace/100", {"type": "billable_rates"}),
-        ("GET", "/organizations/10/workspaces/100/workspace_users", None),
         ("GET", "/workspaces/100/rates/user/3", {"type": "billable_rates"}),
         ("GET", "/workspaces/100/rates/workspace/100", {"type": "labor_costs"}),
+        groups,
+        users,
         ("GET", "/workspaces/100/track_reminders", None),
-        ("GET", "/organizations/10/groups", None),
-        ("GET", "/organizations/10/workspaces/100/workspace_users", None),
+        project("Website"),
+        users,
+        project("Mobile"),
         ("GET", "/workspaces/100/alerts", None),
-        ("GET", "/workspaces/100/projects", {"active": "both", "page": "1", "per_page": "200", "name": "Website"}),
-        ("GET", "/organizations/10/workspaces/100/workspace_users", None),
-        ("GET", "/workspaces/100/projects", {"active": "both", "page": "1", "per_page": "200", "name": "Mobile"}),
     ]
 
     hq = api_get(simulator, "/workspaces/100")
@@ -172,14 +185,30 @@ def test_a_workspace_by_name_needs_the_organization(simulator, run_playbook):
 
 def test_bad_data_anywhere_in_the_policy_fails_before_any_write(simulator, run_playbook):
     """Issue 12: settings used to be written before a later task failed on an unparseable start,
-    an alert without thresholds or the same workspace twice. Every task's data is checked first
-    (validate_only), and a workspace listed twice is refused before any request."""
+    an alert without thresholds, an unknown receiver or the same workspace twice. Every
+    workspace is found and every task's data checked first - names too (validate_names) where the
+    workspace exists, locally (validate_only) where it is to be created - and a workspace listed
+    twice is refused before any request."""
     hq_change = {"name": "Acme HQ", "settings": {"rounding": 1}}
+    hours = {"source_kind": "workspace", "threshold_type": "hours"}
     cases = {
         "unparseable start": [hq_change, {"id": 101, "rates": [{"level": "workspace", "amount": 5, "start": "soon"}]}],
-        "alert without thresholds": [
+        "bad rate of a new workspace": [
             hq_change,
-            {"id": 101, "alerts": [{"source_kind": "workspace", "threshold_type": "hours", "thresholds": []}]},
+            {"name": "Brand New", "rates": [{"level": "workspace", "amount": 5, "start": "soon"}]},
+        ],
+        "alert without thresholds": [hq_change, {"id": 101, "alerts": [dict(hours, thresholds=[])]}],
+        "unknown receiver": [
+            hq_change,
+            {"id": 101, "alerts": [dict(hours, thresholds=[10], receiver_users=["nobody@example.com"])]},
+        ],
+        "unknown project in a rate": [
+            hq_change,
+            {"id": 101, "rates": [{"level": "project", "project": "No Such Project", "amount": 5}]},
+        ],
+        "unknown group in a reminder": [
+            hq_change,
+            {"id": 101, "reminders": [{"groups": ["No Such Group"], "frequency": 1, "threshold": 6}]},
         ],
         "workspace twice": [hq_change, {"name": "acme hq ", "settings": {"rounding": -1}}],
     }
@@ -217,7 +246,9 @@ def test_bad_data_anywhere_in_the_policy_fails_before_any_write(simulator, run_p
     assert run.rc == 0, run
     assert writes_in(log) == []
     failures = {name: message_of(result) for name, result in run.task("Failures")["result"]["failures"].items()}
+    print(failures)
     assert "start: must be a date" in failures["unparseable start"]
+    assert "start: must be a date" in failures["bad rate of a new workspace"]
     assert "thresholds" in failures["alert without thresholds"]
     assert failures["workspace twice"].startswith("toggl_workspace_policy_workspaces: acme hq listed more than once")
 

@@ -70,9 +70,9 @@ def test_create_by_recipients_given_as_email_and_group_name(simulator, run_playb
     created = reminders(simulator)[cycle["first"]["track_reminder"]["reminder_id"]]
     assert (created["user_ids"], created["group_ids"], created["slack_reminder_enabled"]) == ([4], [500], True)
     assert requests_of(cycle["second_log"]) == [
-        ("GET", "/workspaces/100/track_reminders", None),
-        ("GET", "/organizations/10/workspaces/100/workspace_users", None),
+        ("GET", "/organizations/10/workspaces/100/workspace_users", None),  # names first, before deciding
         ("GET", "/organizations/10/groups", None),
+        ("GET", "/workspaces/100/track_reminders", None),
     ]
 
 
@@ -132,9 +132,9 @@ def test_reminders_list_form(simulator, run_playbook):
     assert cycle["first"]["diff"][2]["after"] == {} and cycle["first"]["track_reminders"][2] is None
     # Three entries, converged: the reminders, the workspace users and the groups, once each.
     assert requests_of(cycle["second_log"]) == [
-        ("GET", "/workspaces/100/track_reminders", None),
-        ("GET", "/organizations/10/workspaces/100/workspace_users", None),
+        ("GET", "/organizations/10/workspaces/100/workspace_users", None),  # names first, before deciding
         ("GET", "/organizations/10/groups", None),
+        ("GET", "/workspaces/100/track_reminders", None),
     ]
     state = reminders(simulator)
     assert 602 not in state and state[600]["threshold"] == 5
@@ -175,9 +175,9 @@ def test_refusals(simulator, run_playbook):
     assert messages["no recipients"].startswith("users/groups: a reminder without reminder_id is identified by")
     assert messages["emptied recipients"] == "users/groups: a track reminder needs at least one user or group"
     assert messages["unknown reminder id"] == "track reminder 4242 not found in workspace 100"
-    assert messages["unknown email"] == "user 'nobody@example.com' not found in workspace 100"
-    assert messages["member outside the workspace"] == "user 'dave@example.com' not found in workspace 100"
-    assert messages["unknown group"] == "group 'Nope' not found in organization 10"
+    assert messages["unknown email"] == "users: user 'nobody@example.com' not found in workspace 100"
+    assert messages["member outside the workspace"] == "users: user 'dave@example.com' not found in workspace 100"
+    assert messages["unknown group"] == "groups: group 'Nope' not found in organization 10"
     assert messages["new without threshold"] == (
         "threshold: is required to create a track reminder for users [4] and groups []"
     )

@@ -28,7 +28,7 @@ from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglStateError,
     TogglValidationError,
 )
-from ansible_collections.trackops.toggl.plugins.module_utils.references import check_workspace_reference, is_id
+from ansible_collections.trackops.toggl.plugins.module_utils.references import check_workspace_reference
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource, same_set
 
 IDENTITY = ("project", "source_kind", "threshold_type")
@@ -254,7 +254,11 @@ class Alert(WithoutNaturalKey, Resource):
     # Swagger: POST/PUT/DELETE /workspaces/{ws}/alerts answer 403 to a user without the right.
     admin_needed_for = "create, change or delete alerts"
     admin_scope = "workspace"
-    references = {"workspace_id": ("workspace", "workspace")}
+    references = {
+        "workspace_id": ("workspace", "workspace"),
+        "project_id": ("project", "project"),
+        "receiver_user_ids": ("workspace_users", "receiver_users"),
+    }
     # Declared once: the module's options (argument_spec), the comparison and the payload key.
     fields = {
         "project": Field(api_name="project_id", kind="str"),
@@ -267,8 +271,6 @@ class Alert(WithoutNaturalKey, Resource):
 
     def __init__(self, params, client, resolver):
         super().__init__(params, client, resolver)
-        self.project_id = None
-        self.receiver_user_ids = None
         self.init_copies()
 
     @property
@@ -308,11 +310,6 @@ class Alert(WithoutNaturalKey, Resource):
     def find(self):
         p = self.params
         alerts = self.read_all()
-        if p.get("project") is not None:
-            # A project name of digits only is a name when such a project exists (references).
-            self.project_id = self.resolver.project_id(self.workspace_id, p["project"])
-        if p.get("receiver_users") is not None:
-            self.receiver_user_ids = sorted({self._user_id(ref) for ref in p["receiver_users"]})
         if self.by_id:
             found = [alert for alert in alerts if alert.get("id") == p["alert_id"]]
             if not found and self.state == "present":
@@ -345,14 +342,6 @@ class Alert(WithoutNaturalKey, Resource):
             "expected 1 alert for %s, found %d that differ (alert_id %s): give alert_id"
             % (self._identity_text(), len(found), ", ".join(str(alert.get("id")) for alert in found))
         )
-
-    def _user_id(self, ref):
-        if is_id(ref):
-            return int(ref)
-        return self.resolver.workspace_user(self._organization_id(), self.workspace_id, ref)["user_id"]
-
-    def _organization_id(self):
-        return self.resolver.organization_of_workspace(self.workspace_id, self.params.get("organization"))
 
     def _claim(self, current):
         """Two entries of one task for the same alert would undo each other: refuse them."""

@@ -32,14 +32,13 @@ from ansible_collections.trackops.toggl.plugins.module_utils.resources.group imp
 class ProjectGroup(Resource):
     kind = "project_group"
     fields = {}
-    references = {"workspace_id": ("workspace", "workspace")}
+    references = {"workspace_id": ("workspace", "workspace"), "project_id": ("project", "project")}
     # No organization right is asked for: a workspace admin may link groups to the workspace's
     # projects (Swagger: 403 "User does not have access to this resource" otherwise, which the
     # client reports as a permission refusal).
 
     def __init__(self, params, client, resolver):
         super().__init__(params, client, resolver)
-        self.project_id = None
         self.group_id = None
         self._duplicates = []
 
@@ -50,18 +49,23 @@ class ProjectGroup(Resource):
             if value is None or not str(value).strip():
                 raise TogglValidationError(option, "is required")
 
+    def resolve_references(self):
+        """The group, then the declared references (the workspace, the project). A group name
+        needs the organization's groups, in the workspace's organization when none is given
+        (one GET /workspaces/{id}, shared with the rights check); without an organization a
+        group of digits is an id, taken as is (no read)."""
+        if self.group_id is None:
+            organization = self.params.get("organization")
+            group = self.params["group"]
+            if organization or not is_id(group):
+                organization_id = self.resolver.organization_of_workspace(self.workspace_id, organization or None)
+                self.group_id = self.resolver.group_id(organization_id, group)
+            else:
+                self.group_id = int(str(group).strip())
+        super().resolve_references()
+
     def find(self):
-        organization = self.params.get("organization")
-        group = self.params["group"]
-        if organization or not is_id(group):
-            # A group name needs the organization's groups: the workspace's organization when none
-            # is given (one GET /workspaces/{id}, shared with the rights check).
-            organization_id = self.resolver.organization_of_workspace(self.workspace_id, organization or None)
-            self.group_id = self.resolver.group_id(organization_id, group)
-        else:
-            # Without an organization a group of digits is an id, taken as is: no read.
-            self.group_id = int(str(group).strip())
-        self.project_id = self.resolver.project_id(self.workspace_id, self.params["project"])
+        self.resolve_references()  # a no-op after the engine's step; find may run on its own
         matches = sorted(self._links(), key=lambda link: link.get("id") or 0)
         if not matches:
             return None

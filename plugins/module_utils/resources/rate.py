@@ -133,7 +133,7 @@ def server_now(client):
 class Rate(Resource):
     kind = "rate"
     entries_option = "rates"
-    references = {"workspace_id": ("workspace", "workspace")}
+    references = {"workspace_id": ("workspace", "workspace"), "project_id": ("project", "project")}
     # Swagger: POST /workspaces/{ws}/rates answers 403 "User cannot access billable rate(s)."
     admin_needed_for = "set rates"
     admin_scope = "workspace"
@@ -200,8 +200,15 @@ class Rate(Resource):
 
     # -- reading ------------------------------------------------------------------------
 
+    def resolve_references(self):
+        """The workspace, then the rate's target: a project by name or a workspace user by email
+        (or by workspace user id) costs its read; the other targets are ids."""
+        super().resolve_references()
+        if self.read_level is None:
+            self._resolve_target()
+
     def find(self):
-        self._resolve_target()
+        self.resolve_references()  # a no-op after the engine's step; find may run on its own
         self._claim()
         periods = self.read_periods()
         self.known_ids = {period.get("id") for period in periods}
@@ -227,7 +234,7 @@ class Rate(Resource):
             self._resolve_workspace_user()
             return
         elif level == "project":
-            target = p["level_id"] if p.get("level_id") is not None else self._project_id(p["project"])
+            target = p["level_id"] if p.get("level_id") is not None else self.project_id
         elif level == "task":
             target = p["task_id"] if p.get("task_id") is not None else p["level_id"]
         else:
@@ -242,9 +249,9 @@ class Rate(Resource):
             self.read_id = self.user_ref = int(p["user"])
             return
         if p.get("user") is not None:
-            row = self.resolver.workspace_user(self._organization_id(), self.workspace_id, p["user"])
+            row = self.resolver.workspace_user(self._workspace_organization_id(), self.workspace_id, p["user"])
         else:
-            rows = self.resolver.workspace_users(self._organization_id(), self.workspace_id)
+            rows = self.resolver.workspace_users(self._workspace_organization_id(), self.workspace_id)
             matches = [row for row in rows if row.get("id") == int(p["level_id"])]
             if not matches:
                 raise TogglReferenceError(
@@ -253,12 +260,6 @@ class Rate(Resource):
             row = matches[0]
         self.read_id = row["user_id"]
         self.write_id = row["id"]
-
-    def _organization_id(self):
-        return self.resolver.organization_of_workspace(self.workspace_id, self.params.get("organization"))
-
-    def _project_id(self, ref):
-        return self.resolver.project_id(self.workspace_id, ref)
 
     def _claim(self):
         """Two entries of one task for the same rate would undo each other: refuse them."""
@@ -270,7 +271,7 @@ class Rate(Resource):
 
     def vet(self, decision):
         if decision.writes and self.write_id is None:
-            row = self.resolver.workspace_user(self._organization_id(), self.workspace_id, self.user_ref)
+            row = self.resolver.workspace_user(self._workspace_organization_id(), self.workspace_id, self.user_ref)
             self.write_id = row["id"]
 
     # -- writing ------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglReferenceError,
     TogglValidationError,
 )
-from ansible_collections.trackops.toggl.plugins.module_utils.references import check_workspace_reference, is_id
+from ansible_collections.trackops.toggl.plugins.module_utils.references import check_workspace_reference
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource, same_set
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.alert import DUPLICATES, WithoutNaturalKey
 
@@ -39,7 +39,11 @@ API_FIELDS = ("user_ids", "group_ids", "frequency", "threshold", "email_reminder
 class TrackReminder(WithoutNaturalKey, Resource):
     kind = "track_reminder"
     entries_option = "reminders"
-    references = {"workspace_id": ("workspace", "workspace")}
+    references = {
+        "workspace_id": ("workspace", "workspace"),
+        "listed_user_ids": ("workspace_users", "users"),
+        "listed_group_ids": ("groups", "groups"),
+    }
     id_key = "reminder_id"
     # Swagger: POST/PUT/DELETE /workspaces/{ws}/track_reminders answer 403 to a user without the right.
     admin_needed_for = "create, change or delete track reminders"
@@ -56,13 +60,21 @@ class TrackReminder(WithoutNaturalKey, Resource):
 
     def __init__(self, params, client, resolver):
         super().__init__(params, client, resolver)
-        self.user_ids = None
-        self.group_ids = None
         self.init_copies()
 
     @property
     def by_id(self):
         return self.params.get("reminder_id") is not None
+
+    # Unset recipients are the empty set when they identify the reminder, "leave alone" (None)
+    # when reminder_id does.
+    @property
+    def user_ids(self):
+        return self.listed_user_ids if self.listed_user_ids is not None or self.by_id else []
+
+    @property
+    def group_ids(self):
+        return self.listed_group_ids if self.listed_group_ids is not None or self.by_id else []
 
     # -- local checks -----------------------------------------------------------------
 
@@ -91,11 +103,6 @@ class TrackReminder(WithoutNaturalKey, Resource):
     def find(self):
         p = self.params
         reminders = self.read_all()
-        # Unset recipients are the empty set when they identify the reminder, "leave alone" otherwise.
-        if p.get("users") is not None or not self.by_id:
-            self.user_ids = sorted({self._user_id(ref) for ref in p.get("users") or []})
-        if p.get("groups") is not None or not self.by_id:
-            self.group_ids = sorted({self._group_id(ref) for ref in p.get("groups") or []})
         if self.by_id:
             found = [r for r in reminders if r.get("reminder_id") == p["reminder_id"]]
             if not found and self.state == "present":
@@ -127,18 +134,6 @@ class TrackReminder(WithoutNaturalKey, Resource):
             "give reminder_id"
             % (self.user_ids, self.group_ids, len(found), ", ".join(str(r.get("reminder_id")) for r in found))
         )
-
-    def _organization_id(self):
-        return self.resolver.organization_of_workspace(self.workspace_id, self.params.get("organization"))
-
-    def _user_id(self, ref):
-        if is_id(ref):
-            return int(ref)
-        return self.resolver.workspace_user(self._organization_id(), self.workspace_id, ref)["user_id"]
-
-    def _group_id(self, ref):
-        # A group name of digits only is a name when such a group exists (references).
-        return self.resolver.group_id(self._organization_id(), ref)
 
     def _claim(self, current):
         """Two entries of one task for the same reminder would undo each other: refuse them."""

@@ -665,7 +665,7 @@ def test_project_group_detach():
     "values, message",
     [
         (dict(project="Nope"), "project 'Nope' not found in workspace 100"),
-        (dict(project="Twin"), "expected 1 project named 'Twin', found 2"),
+        (dict(project="Twin"), "project: expected 1 project named 'Twin', found 2"),
         (dict(organization="10", group="Nobody"), "group 'Nobody' not found in organization 10"),
         (dict(organization="10", workspace="Nowhere"), "workspace 'Nowhere' not found in organization 10"),
     ],

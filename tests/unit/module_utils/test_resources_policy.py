@@ -942,8 +942,8 @@ def test_alert_without_project_matches_a_null_or_zero_project_and_sends_none():
     assert outcome.before["project"] is None and outcome.after["receiver_users"] == [4]
     assert "project_id" not in client.calls[-1][2]
     assert client.paths() == [
+        "/organizations/10/workspaces/100/workspace_users",  # the receiver's email, resolved before deciding
         "/workspaces/100/alerts",
-        "/organizations/10/workspaces/100/workspace_users",
         "/workspaces/100/alerts",  # re-read right before the PUT
     ]
 

@@ -98,8 +98,18 @@ options:
       - V(true) checks the task's input as the module does before its first request - types, bounds, dates, the
         same entry twice - and ends there, sending no request and changing nothing (the result holds no object).
       - For a sequence of tasks (a role) that must fail on bad data before any of them writes, run each task so
-        first. Checks that need the API (an unknown name) come with the real run, or with the option
-        C(validate_names) of the modules that have it (rates, reminders, alerts, project groups, access).
+        first. Checks that need the API (an unknown name) come with the real run, or with O(validate_names).
+    type: bool
+    default: false
+  validate_names:
+    description:
+      - V(true) checks the task's input as O(validate_only) does, then resolves every name the task gives (the
+        organization, workspaces, users by email, groups, projects, receivers) and ends there. An unknown or
+        ambiguous name fails the task; nothing is written. It sends only the reads the names need (an id costs
+        nothing), reads nothing else and decides nothing, so the result holds no object and C(changed) is V(false).
+      - For a sequence of tasks that must fail on an unknown name before any of them writes; the
+        C(trackops.toggl.workspace_policy) role runs its rates, reminders and alerts so before its first write.
+      - Implies O(validate_only).
     type: bool
     default: false
 notes:
@@ -117,23 +127,6 @@ notes:
     C(ansible_python_interpreter) pointing at a Python that has C(requests), such as C(ansible_playbook_python).
 requirements:
   - requests >= 2.25
-"""
-
-    # The option of the modules whose every name is a declared reference (module.validate_names_option).
-    VALIDATE_NAMES = r"""
-options:
-  validate_names:
-    description:
-      - V(true) checks the task's input as O(validate_only) does, then resolves every name the task gives (the
-        organization, the workspace, and the users, groups and projects its options name) and ends there. An
-        unknown or ambiguous name fails the task; nothing is written. It sends only the reads the names need (an
-        id costs nothing), reads nothing else and decides nothing, so the result holds no object and C(changed)
-        is V(false).
-      - For a sequence of tasks that must fail on an unknown name before any of them writes; the
-        C(trackops.toggl.workspace_policy) role runs its rates, reminders and alerts so before its first write.
-      - Implies O(validate_only).
-    type: bool
-    default: false
 """
 
     # Support attributes shared by every module that changes state.

@@ -44,13 +44,8 @@ def toggl_argument_spec():
         max_retries=dict(type="int", default=5, fallback=(env_fallback, ["TOGGL_MAX_RETRIES"])),
         quota_wait=dict(type="int", default=0, fallback=(env_fallback, ["TOGGL_QUOTA_WAIT"])),
         validate_only=dict(type="bool", default=False),
+        validate_names=dict(type="bool", default=False),
     )
-
-
-def validate_names_option():
-    """``validate_names``, for the modules whose every name is a declared reference (documented
-    by the ``trackops.toggl.toggl.validate_names`` doc fragment)."""
-    return dict(validate_names=dict(type="bool", default=False))
 
 
 def guard_secrets(module):
@@ -167,7 +162,9 @@ class TogglModule(AnsibleModule):
         try:
             info = info_class(self.params, self.client, Resolver(self.client))
             info.validate()
-            if self.params["validate_only"]:
+            if self.params["validate_names"]:
+                info.resolve()  # the organization or workspace named, and nothing gathered
+            if self.params["validate_only"] or self.params["validate_names"]:
                 self.exit_json(changed=False, **self.request_summary())
             facts = info.gather()
         except TogglError as error:
@@ -213,16 +210,16 @@ class TogglModule(AnsibleModule):
             for resource in resources:
                 resource.validate()
             resource_class.validate_many(resources, self.params)
-            validate_names = self.params.get("validate_names")
+            validate_names = self.params["validate_names"]
             if self.params["validate_only"] and not validate_names:
                 # Local checks only (validate_only): no request, no change.
                 self.exit_json(changed=False, **self.request_summary())
             if extra is not None:
                 resources.extend(extra(resolver, resources))
             if validate_names:
-                # The engine's first step alone: every reference resolved, nothing read to decide.
+                # Every name resolved, nothing read or decided beyond what the names need.
                 for resource in resources:
-                    resource.resolve_references()
+                    resource.resolve_names()
                 self.exit_json(changed=False, **self.request_summary())
             outcomes = Reconciler(check_mode=self.check_mode).ensure_all(resources, state)
         except TogglError as error:

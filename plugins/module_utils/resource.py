@@ -147,6 +147,11 @@ class Resource:
         for attribute in self.references:
             getattr(self, attribute)
 
+    def resolve_names(self):
+        """Every name the task gives, for ``validate_names``: the references, and the names a
+        description resolves only for the decision that needs them (an invitation's workspaces)."""
+        self.resolve_references()
+
     def __getattr__(self, name):
         # Only for attributes not set yet: the declared references, resolved once on first use.
         references = type(self).references

@@ -190,7 +190,6 @@ options:
     default: false
 extends_documentation_fragment:
   - trackops.toggl.toggl
-  - trackops.toggl.toggl.validate_names
   - trackops.toggl.toggl.attributes
 notes:
   - The 2026 API's member C(PUT) replaces the person's whole set of groups and direct workspaces, so what is sent
@@ -295,7 +294,7 @@ quota_waited:
   sample: 57
 """
 
-from ansible_collections.trackops.toggl.plugins.module_utils.module import TogglModule, validate_names_option
+from ansible_collections.trackops.toggl.plugins.module_utils.module import TogglModule
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.access import (
     PersonAccess,
     argument_spec,
@@ -304,7 +303,7 @@ from ansible_collections.trackops.toggl.plugins.module_utils.resources.access im
 
 
 def main():
-    module = TogglModule(argument_spec=dict(argument_spec(), **validate_names_option()))
+    module = TogglModule(argument_spec=argument_spec())
     # The top-level options are the defaults of every person (state, memberships).
     entries = [
         dict(module.params, **{key: value for key, value in person.items() if value is not None})

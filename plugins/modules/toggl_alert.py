@@ -142,7 +142,6 @@ options:
         choices: [present, absent]
 extends_documentation_fragment:
   - trackops.toggl.toggl
-  - trackops.toggl.toggl.validate_names
   - trackops.toggl.toggl.attributes
 notes:
   - "Requests: a converged run sends one C(GET) of the alerts (plus C(GET /me/organizations) and
@@ -260,7 +259,7 @@ quota_waited:
   sample: 57
 """
 
-from ansible_collections.trackops.toggl.plugins.module_utils.module import TogglModule, validate_names_option
+from ansible_collections.trackops.toggl.plugins.module_utils.module import TogglModule
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.alert import Alert, reporting_removed_duplicates
 
 ALERT_OPTIONS = dict(
@@ -272,7 +271,6 @@ ALERT_OPTIONS = dict(
 
 def main():
     spec = dict(organization=dict(type="str"), workspace=dict(type="str", required=True), **ALERT_OPTIONS)
-    spec.update(validate_names_option())
     spec["state"] = dict(type="str", choices=["present", "absent"], default="present")
     spec["alerts"] = dict(type="list", elements="dict", options=ALERT_OPTIONS)
     module = TogglModule(argument_spec=spec, mutually_exclusive=[("alerts", "alert_id")])

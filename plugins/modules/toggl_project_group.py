@@ -58,7 +58,6 @@ options:
     default: present
 extends_documentation_fragment:
   - trackops.toggl.toggl
-  - trackops.toggl.toggl.validate_names
   - trackops.toggl.toggl.attributes
 seealso:
   - module: trackops.toggl.toggl_group
@@ -134,7 +133,7 @@ quota_waited:
   sample: 57
 """
 
-from ansible_collections.trackops.toggl.plugins.module_utils.module import TogglModule, validate_names_option
+from ansible_collections.trackops.toggl.plugins.module_utils.module import TogglModule
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.project_group import ProjectGroup
 
 
@@ -146,7 +145,6 @@ def main():
             project=dict(type="str", required=True),
             group=dict(type="str", required=True),
             state=dict(type="str", choices=["present", "absent"], default="present"),
-            **validate_names_option(),
         ),
     )
     module.run(ProjectGroup)

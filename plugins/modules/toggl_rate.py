@@ -154,7 +154,6 @@ options:
         type: str
 extends_documentation_fragment:
   - trackops.toggl.toggl
-  - trackops.toggl.toggl.validate_names
   - trackops.toggl.toggl.attributes
 notes:
   - "Requests: a converged run sends one C(GET) of the rate history per rate (plus C(GET /me/organizations) and
@@ -259,7 +258,7 @@ quota_waited:
   sample: 57
 """
 
-from ansible_collections.trackops.toggl.plugins.module_utils.module import TogglModule, validate_names_option
+from ansible_collections.trackops.toggl.plugins.module_utils.module import TogglModule
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.rate import LEVELS, MODES, Rate, rate_entries
 
 RATE_OPTIONS = dict(
@@ -277,7 +276,6 @@ RATE_OPTIONS = dict(
 
 def main():
     spec = dict(organization=dict(type="str"), workspace=dict(type="str", required=True), **RATE_OPTIONS)
-    spec.update(validate_names_option())
     spec["type"] = dict(type="str", choices=["billable", "labor"], default="billable")
     spec["rates"] = dict(type="list", elements="dict", options=RATE_OPTIONS)
     module = TogglModule(argument_spec=spec, mutually_exclusive=[("mode", "start")])

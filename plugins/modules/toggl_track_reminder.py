@@ -138,7 +138,6 @@ options:
         choices: [present, absent]
 extends_documentation_fragment:
   - trackops.toggl.toggl
-  - trackops.toggl.toggl.validate_names
   - trackops.toggl.toggl.attributes
 notes:
   - "Requests: a converged run sends one C(GET) of the reminders (plus C(GET /me/organizations) and
@@ -252,7 +251,7 @@ quota_waited:
   sample: 57
 """
 
-from ansible_collections.trackops.toggl.plugins.module_utils.module import TogglModule, validate_names_option
+from ansible_collections.trackops.toggl.plugins.module_utils.module import TogglModule
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.alert import reporting_removed_duplicates
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.track_reminder import TrackReminder
 
@@ -265,7 +264,6 @@ REMINDER_OPTIONS = dict(
 
 def main():
     spec = dict(organization=dict(type="str"), workspace=dict(type="str", required=True), **REMINDER_OPTIONS)
-    spec.update(validate_names_option())
     spec["state"] = dict(type="str", choices=["present", "absent"], default="present")
     spec["reminders"] = dict(type="list", elements="dict", options=REMINDER_OPTIONS)
     module = TogglModule(

@@ -200,9 +200,11 @@ def test_failures_name_the_culprit_before_any_write(simulator, run_playbook):
     )
     run, log = run_logged(simulator, run_playbook, playbook)
     expected = {
-        "unknown email": ("user 'nobody@x.org' not found in organization 10", 2),
-        "unknown workspace": ("workspace 'Nowhere' not found in organization 10", 2),
-        "unknown group id": ("group 999 not found in organization 10", 1),
+        # The names are resolved first, so an unknown one fails before the groups are read.
+        "unknown email": ("user 'nobody@x.org' not found in organization 10", 1),
+        "unknown workspace": ("workspace 'Nowhere' not found in organization 10", 1),
+        # users (even empty) are resolved against the member list before the group is looked up.
+        "unknown group id": ("group 999 not found in organization 10", 2),
         "rename onto a taken name": ("name: group 'Contractors' (id 201) already has that name", 1),
         "members with absent": ("users: is not used with state=absent, which deletes the group;", 0),
     }
@@ -267,8 +269,8 @@ def test_group_created_meanwhile_by_another_run_is_adopted(simulator, run_playbo
     other_id = other_run.json()["group_id"]
     mine = [e for e in simulator.requests() if e["token"] == "tok-owner"]
     assert [(e["method"], e["path"], e["status"]) for e in mine] == [
+        ("GET", API + "/organizations/10/users", 200),  # the names first, before deciding
         ("GET", GROUPS, 200),
-        ("GET", API + "/organizations/10/users", 200),
         ("GET", API + "/me/organizations", 200),  # the admin right, before the first write
         ("POST", GROUPS, 429),
         ("POST", GROUPS, 400),

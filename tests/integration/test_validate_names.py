@@ -134,3 +134,56 @@ def test_toggl_access_resolves_its_workspaces_and_groups_only(simulator, run_pla
     result = result_of(run)
     assert result["changed"] is False and "people" not in result, result
     assert all(method == "GET" for method, _path, _query in requests_of(log))
+
+
+# Every other module: its names resolved, nothing else (seed: Acme HQ is workspace 100; carol is
+# a member of Acme but not of Acme Labs, 101).
+OTHERS = {
+    "group users and workspaces": (
+        "toggl_group",
+        dict(organization=10, name="Engineering", users=["carol@example.com"], workspaces=["Acme HQ"]),
+        None,
+    ),
+    "group unknown user": (
+        "toggl_group",
+        dict(organization=10, name="Engineering", users=["nobody@example.com"]),
+        "nobody@example.com",
+    ),
+    "invitation's unknown workspace": (
+        "toggl_organization_user",
+        dict(organization=10, user="new@example.com", workspaces=[{"workspace": "Nowhere"}]),
+        "workspace 'Nowhere' not found",
+    ),
+    "member's unknown group": (
+        "toggl_organization_user",
+        dict(organization=10, user="carol@example.com", groups=["Nobody"]),
+        "group 'Nobody' not found",
+    ),
+    "workspace user outside the organization": (
+        "toggl_workspace_user",
+        dict(organization=10, workspace=101, user="stranger@example.com"),
+        "user stranger@example.com is not a member of organization 10",
+    ),
+    "workspace user in the organization": (
+        "toggl_workspace_user",
+        dict(organization=10, workspace=101, user="carol@example.com", role="admin"),
+        None,
+    ),
+    "workspace by its organization's name": ("toggl_workspace", dict(organization="Acme", name="Acme HQ"), None),
+    "info of an unknown workspace": ("toggl_workspace_info", dict(workspace="Nowhere"), "workspace 'Nowhere'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OTHERS))
+def test_every_module_takes_validate_names(simulator, run_playbook, case):
+    module, args, failure = OTHERS[case]
+    run, log = run_logged(simulator, run_playbook, task_playbook(module, dict(args, validate_names=True)))
+    assert all(method == "GET" for method, _path, _query in requests_of(log))
+    if failure is not None:
+        assert failure in failure_of(run, "under test")
+        return
+    result = result_of(run)
+    assert result["changed"] is False and not result.get("failed"), result
+    assert result["api_requests"]["total"] == len(log)
+    # Nothing of the object itself is in the result: it was not read.
+    assert not {"group", "user", "workspace", "users"} & set(result), result

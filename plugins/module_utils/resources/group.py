@@ -144,7 +144,7 @@ class Group(Resource):
             group = self._keep_lowest(self._named(self.resolver.groups(org_id)))
         if self.state == "present":
             self._check_rename(group)
-            self._resolve_wanted()
+            self.resolve_references()  # a no-op after the engine's step; find may run on its own
         shown = self._shown(group)
         if shown is not None and self._duplicates:
             shown["duplicates"] = [g["group_id"] for g in self._duplicates]
@@ -258,8 +258,14 @@ class Group(Resource):
                 "name", "group %r (id %s) already has that name" % (name, taken[0].get("group_id"))
             )
 
+    def resolve_references(self):
+        """The organization, then for a group that stays the members' emails and the workspaces'
+        names (ids for both), before the engine decides; unknown ones fail naming them."""
+        super().resolve_references()
+        if self.state == "present" and self._wanted is None:
+            self._resolve_wanted()
+
     def _resolve_wanted(self):
-        """Emails and names to ids, all before the first write; unknown ones fail naming them."""
         wanted = {}
         if self.manages_users:
             for member in self.resolver.organization_users(self.organization_id):

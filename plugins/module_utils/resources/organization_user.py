@@ -68,6 +68,10 @@ INVITED_MEMBER_DEFAULTS = {"admin": False, "inactive": False, "labour_cost": Non
 # -- helpers shared by the people descriptions ---------------------------------------------
 
 
+# A value not read yet (None is an answer: the person is not there).
+NOT_READ = object()
+
+
 def normalized_ref(ref):
     """A user reference as compared: an int id, or the email stripped and case-folded."""
     if is_id(ref):
@@ -277,7 +281,7 @@ class OrganizationUser(Resource):
 
     def __init__(self, params, client, resolver):
         super().__init__(params, client, resolver)
-        self.current = None
+        self._current = NOT_READ
         self._invitation = None
         # The member list as read after the task's last write (put_groups_many), for confirm().
         self.members_after_writes = None
@@ -306,15 +310,36 @@ class OrganizationUser(Resource):
 
     # -- reading and deciding -----------------------------------------------------------------
 
+    @property
+    def current(self):
+        """The person as the task's read of the member list shows them (with status), or None:
+        read by whichever method asks first (the Resolver reads the list once)."""
+        if self._current is NOT_READ:
+            found = self.resolver.find_organization_user(self.organization_id, str(self.params["user"]).strip())
+            self._current = with_status(found) if found is not None else None
+        return self._current
+
+    def seen_as(self, member):
+        """The person as a later read shows them (an invitation just sent, reread)."""
+        self._current = with_status(member)
+
     def find(self):
-        found = self.resolver.find_organization_user(self.organization_id, str(self.params["user"]).strip())
-        if found is None and self.email is None and self.state == "present":
+        if self.current is None and self.email is None and self.state == "present":
             raise TogglReferenceError(
                 "user %s is not in organization %s: give an e-mail address to invite them"
                 % (self.params["user"], self.params["organization"])
             )
-        self.current = with_status(found) if found is not None else None
         return self.current
+
+    def resolve_names(self):
+        """Also the names an invitation or a group change would need (workspaces, groups)."""
+        super().resolve_names()
+        if self.state == "present":
+            self.find()
+            for entry in self.params.get("workspaces") or []:
+                self.resolver.workspace_id(entry["workspace"], self.params["organization"])
+            for ref in self.params.get("groups") or []:
+                self.resolver.group_id(self.organization_id, ref)
 
     def state_of(self, obj):
         """The diff of a person: email and status, then the options compared."""
@@ -553,7 +578,7 @@ class OrganizationUser(Resource):
             if member is None:
                 continue
             if settings:
-                resource.current = with_status(member)
+                resource.seen_as(member)
                 resource.put_member(member, settings)
             results[index] = resource.predict_update(member, settings)
         return results

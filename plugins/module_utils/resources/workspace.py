@@ -62,25 +62,33 @@ class Workspace(Resource):
         if currency is not None and not (len(currency) == 3 and currency.isalpha()):
             raise TogglValidationError("default_currency", "must be a three-letter ISO 4217 code, got %r" % currency)
 
-    organization_id = None
+    @property
+    def organization_id(self):
+        """The workspace's organization: the task's when it names one (and no id; a name costs one
+        /me/organizations), else the workspace's as read - by id, or found by name among all the
+        token's workspaces. None for a workspace to create without an organization (vet refuses it)."""
+        if self.params.get("organization") is not None and not self.params.get("id"):
+            return self.resolver.organization_id(self.params["organization"])
+        found = self.find()
+        return found.get("organization_id") if isinstance(found, dict) else None
+
+    def resolve_references(self):
+        """The organization the task names (by id or name), before the engine decides."""
+        if self.params.get("organization") is not None and not self.params.get("id"):
+            self.resolver.organization_id(self.params["organization"])
 
     def find(self):
+        """The workspace by id (one read, kept by the Resolver), else by name (``_named``)."""
         if self.params.get("id"):
-            ws_id = self.params["id"]
-            found = self.client.get("/workspaces/%s" % ws_id, what="workspace %s" % ws_id)
-            self.organization_id = found.get("organization_id") if isinstance(found, dict) else None
-            return found
-        if self.params.get("organization") is not None:
-            self.organization_id = self.resolver.organization_id(self.params["organization"])
-        found = self._named(self.params["name"])
-        if found is not None and self.organization_id is None:
-            self.organization_id = found.get("organization_id")
-        return found
+            return self.resolver.workspace(self.params["id"])
+        return self._named(self.params["name"])
 
     def _named(self, name):
-        """The workspace of that exact name (a name, also when all digits) in the organization, or
-        among all the token's workspaces when no organization is given (Resolver.find_workspace_by_name)."""
-        return self.resolver.find_workspace_by_name(name, self.organization_id)
+        """The workspace of that exact name (a name, also when all digits) in the task's organization,
+        or among all the token's workspaces when it names none (Resolver.find_workspace_by_name)."""
+        organization = self.params.get("organization")
+        organization_id = None if organization is None else self.resolver.organization_id(organization)
+        return self.resolver.find_workspace_by_name(name, organization_id)
 
     def vet(self, decision):
         if decision.action == "create" and self.organization_id is None:

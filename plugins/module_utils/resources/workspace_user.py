@@ -82,10 +82,6 @@ class WorkspaceUser(Resource):
         ),
     }
 
-    def __init__(self, params, client, resolver):
-        super().__init__(params, client, resolver)
-        self.member = None
-
     def admin_need(self, decision):
         verb = {"create": "add", "delete": "remove"}.get(decision.action, "change")
         return "%s %s in workspace %s" % (verb, self.who(decision.current), self.params["workspace"])
@@ -163,14 +159,24 @@ class WorkspaceUser(Resource):
                 )
                 return None
             return row
-        if row is None:
-            self.member = self.resolver.find_organization_user(self.organization_id, ref)
-            if self.member is None:
-                raise TogglReferenceError(
-                    "user %s is not a member of organization %s: invite them with "
-                    "trackops.toggl.toggl_organization_user first" % (ref, self.params["organization"])
-                )
+        if row is None and self.member is None:
+            raise TogglReferenceError(
+                "user %s is not a member of organization %s: invite them with "
+                "trackops.toggl.toggl_organization_user first" % (ref, self.params["organization"])
+            )
         return row
+
+    @property
+    def member(self):
+        """The person in the organization's member list, for one not in the workspace yet (the
+        Resolver reads the list once, only when some entry needs it)."""
+        return self.resolver.find_organization_user(self.organization_id, str(self.params["user"]).strip())
+
+    def resolve_names(self):
+        """Also the person, who must be in the workspace or the organization to stay or join."""
+        super().resolve_names()
+        if self.state == "present":
+            self.find()
 
     def desired(self):
         desired = super().desired()

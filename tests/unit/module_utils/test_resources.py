@@ -50,7 +50,7 @@ def test_workspace_describes_the_documented_settings():
 
 def test_rate_change_mode_goes_with_a_rate_change_only():
     client = FakeClient({"/workspaces/5": {"id": 5, "name": "W", "default_hourly_rate": 10}})
-    ws = Workspace(ws_params(id=5, default_hourly_rate=20.0, rate_change_mode="override-all"), client, None)
+    ws = Workspace(ws_params(id=5, default_hourly_rate=20.0, rate_change_mode="override-all"), client, Resolver(client))
     current = ws.find()
     changes = ws.changes(ws.state_of(current), ws.desired())
     assert changes == {"default_hourly_rate": 20.0}
@@ -60,7 +60,7 @@ def test_rate_change_mode_goes_with_a_rate_change_only():
         "/workspaces/5",
         {"default_hourly_rate": 20.0, "rate_change_mode": "override-all"},
     )
-    unchanged = Workspace(ws_params(id=5, rate_change_mode="start-today"), client, None)
+    unchanged = Workspace(ws_params(id=5, rate_change_mode="start-today"), client, Resolver(client))
     assert unchanged.changes(unchanged.state_of(current), unchanged.desired()) == {}
 
 

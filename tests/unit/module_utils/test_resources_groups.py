@@ -365,7 +365,8 @@ def test_requests_one_read_per_collection():
         api, organization="Acme", name="Engineering", users=["bob@example.com", "alice@example.com"], workspaces=["HQ"]
     )
     # /me: the exact list drops user 1, who might be the token's user (kept if so)
-    assert api.reads() == ["/me/organizations", GROUPS_PATH, "/organizations/10/users", "/me/workspaces", "/me"]
+    # The names first (members, workspaces), resolved as one step before deciding; then the groups.
+    assert api.reads() == ["/me/organizations", "/organizations/10/users", "/me/workspaces", GROUPS_PATH, "/me"]
 
 
 def test_delete_and_absent():
@@ -534,8 +535,8 @@ def test_group_created_meanwhile_is_adopted_and_updated():
     api.on_post = other_run
     outcome = ensure(api, name="QA", users=["alice@example.com"], workspaces=["100"])
     assert api.calls == [
-        ("GET", GROUPS_PATH, None),
         ("GET", "/organizations/10/users", {"page": 1, "per_page": 200}),
+        ("GET", GROUPS_PATH, None),
         ("GET", "/me/organizations", None),  # the admin right, before the first write
         ("POST", GROUPS_PATH, {"name": "QA", "users": [2], "workspaces": [100]}),
         ("GET", GROUPS_PATH, None),

@@ -198,14 +198,14 @@ class Reconciler:
         if decision.action == "create":
             predicted = resource.predict_create(decision.changes)
             return Outcome(
-                True, scrub(predicted), None, resource.state_of(predicted), resource.label(predicted), "created"
+                True, scrub(predicted), None, scrub(resource.state_of(predicted)), resource.label(predicted), "created"
             )
         predicted = resource.predict_update(decision.current, decision.changes)
         return Outcome(
             True,
             scrub(predicted),
             decision.before,
-            resource.state_of(predicted),
+            scrub(resource.state_of(predicted)),  # a workspace to be created (Pending) shows as null
             resource.label(decision.current),
             "updated",
         )

@@ -112,6 +112,14 @@ def registered_id(kind, ref, check_mode):
     )
 
 
+def reference_label(kind, ref):
+    """How a reference is named in messages: a registered result by its object's name (or id)."""
+    obj = registered_object(kind, ref)
+    if obj is None:
+        return ref
+    return obj.get("name") or obj.get(REGISTERED_OBJECTS[kind][1])
+
+
 def check_workspace_reference(params):
     """Local check, before any request: a workspace is given. By name it may come without its
     organization: Resolver.workspace_id then finds it among all the token's workspaces."""
@@ -497,6 +505,10 @@ class Resolver:
     def workspace_users(self, organization_id, workspace_id):
         """Every user of a workspace, direct or through a group, with email, user_id and the
         workspace user id (``id``). Asked without page/per_page, which the reference marks optional."""
+        if isinstance(workspace_id, Pending):
+            # A workspace an earlier task would create (check mode): nothing of it can be read,
+            # and it has no members yet but its creator.
+            return []
         # Swagger: 403 for a token whose user may not list them.
         return self._once(
             ("workspace_users", organization_id, workspace_id),

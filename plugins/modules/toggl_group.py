@@ -86,10 +86,11 @@ options:
     elements: str
   workspaces:
     description:
-      - Workspaces the group is assigned to, by name or numeric id.
+      - Workspaces the group is assigned to, by name or numeric id, or the registered result of the task that
+        manages one (in check mode, one that task would create is predicted against as not there yet).
       - Names are resolved with one C(GET /me/workspaces) (user-level quota); ids cost nothing.
     type: list
-    elements: str
+    elements: raw
   emoji:
     description:
       - The group's emoji, as the Toggl Focus API shows it. V("") means no emoji (it is taken off).

@@ -56,7 +56,9 @@ options:
   workspace:
     description:
       - The workspace, by name or numeric id. A name costs one C(GET /me/workspaces) (user-level quota).
-    type: str
+      - Or the registered result of the task that manages it. In check mode, one that task would create is
+        predicted against as a workspace without members yet.
+    type: raw
     required: true
   user:
     description:
@@ -295,7 +297,7 @@ def main():
         argument_spec=dict(
             WorkspaceUser.argument_spec(),
             organization=dict(type="str", required=True),
-            workspace=dict(type="str", required=True),
+            workspace=dict(type="raw", required=True),
             user=dict(type="str"),
             users=dict(type="list", elements="dict", options=ENTRY),
             exclusive=dict(type="bool", default=False),

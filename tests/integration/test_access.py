@@ -227,7 +227,24 @@ CHAINED_PLAYBOOK = """
         organization: Acme
         user: later@example.com
         workspaces: [{workspace: "{{ brand_new }}"}]
+
+    - name: Make a member its admin through toggl_workspace_user, by the registered result
+      trackops.toggl.toggl_workspace_user:
+        organization: Acme
+        workspace: "{{ brand_new }}"
+        user: bob@example.com
+        role: admin
+
+    - name: Give it a group through toggl_group, by the registered result
+      trackops.toggl.toggl_group:
+        organization: Acme
+        name: Brand New Team
+        users: [dan@example.com]
+        workspaces: ["{{ brand_new }}"]
 """
+
+WORKSPACE_USER_TASK = "Make a member its admin through toggl_workspace_user, by the registered result"
+GROUP_TASK = "Give it a group through toggl_group, by the registered result"
 
 
 def test_check_mode_completes_when_a_later_task_uses_what_an_earlier_one_would_create(simulator, run_playbook):
@@ -245,11 +262,22 @@ def test_check_mode_completes_when_a_later_task_uses_what_an_earlier_one_would_c
     assert check.task("Invite one more through toggl_organization_user, by the registered result too")["result"][
         "changed"
     ]
+    # A workspace to be created has no members yet: bob is predicted to join it; the message and
+    # the diff name it, and its id is not known (null).
+    joined = check.task(WORKSPACE_USER_TASK)["result"]
+    assert joined["changed"] is True and joined["workspace_user"]["workspace_id"] is None
+    assert not joined["diff"]["before"] and joined["diff"]["after"]["email"] == "bob@example.com"
+    team = check.task(GROUP_TASK)["result"]
+    assert team["changed"] is True and team["diff"]["after"]["users"] == ["dan@example.com"]
     # The real run writes what check mode predicted; the rerun writes nothing.
     real, _log = run_logged(simulator, run_playbook, CHAINED_PLAYBOOK, diff=True)
     assert real.rc == 0, real.stdout + real.stderr
     after = real.task("Give people access to it, by the registered result")["result"]
     assert [d["after"] for d in after["diff"]][0]["workspaces"]["Brand New"]["role"] == "projectlead"
+    assert real.task(WORKSPACE_USER_TASK)["result"]["changed"] and real.task(GROUP_TASK)["result"]["changed"]
     rerun, rerun_log = run_logged(simulator, run_playbook, CHAINED_PLAYBOOK)
     assert rerun.rc == 0 and writes_in(rerun_log) == [], rerun.stdout
     assert workspaces_of(members(simulator)["carol@example.com"])["Brand New"]["role"] == "projectlead"
+    assert workspaces_of(members(simulator)["bob@example.com"])["Brand New"]["role"] == "admin"
+    new_id = real.task("Create the workspace")["result"]["workspace"]["id"]
+    assert real.task(GROUP_TASK)["result"]["group"]["workspaces"] == [new_id]

@@ -84,7 +84,8 @@ class Group(Resource):
     fields = {
         "name": Field(max_length=NAME_MAX_LENGTH, not_blank=True, kind="str"),
         "users": Field(compare=same_set, kind="list", elements="str"),
-        "workspaces": Field(compare=same_set, kind="list", elements="str"),
+        # raw: a registered result of the task that manages a workspace is one too (references).
+        "workspaces": Field(compare=same_set, kind="list", elements="raw"),
         "emoji": Field(kind="str"),
     }
 

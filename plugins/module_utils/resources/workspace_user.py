@@ -39,6 +39,7 @@ from ansible_collections.trackops.toggl.plugins.module_utils.errors import (
     TogglReferenceError,
     TogglValidationError,
 )
+from ansible_collections.trackops.toggl.plugins.module_utils.references import reference_label
 from ansible_collections.trackops.toggl.plugins.module_utils.resource import Field, Resource
 from ansible_collections.trackops.toggl.plugins.module_utils.resources.organization_user import (
     CHANGE_MODES,
@@ -84,7 +85,7 @@ class WorkspaceUser(Resource):
 
     def admin_need(self, decision):
         verb = {"create": "add", "delete": "remove"}.get(decision.action, "change")
-        return "%s %s in workspace %s" % (verb, self.who(decision.current), self.params["workspace"])
+        return "%s %s in workspace %s" % (verb, self.who(decision.current), self.workspace_label)
 
     # -- local checks --------------------------------------------------------------------
 
@@ -114,7 +115,8 @@ class WorkspaceUser(Resource):
                 raise TogglValidationError(
                     "users",
                     "is empty with exclusive: true, which would remove every direct member of workspace %s;"
-                    " list the people to keep, or remove people with state: absent" % params["workspace"],
+                    " list the people to keep, or remove people with state: absent"
+                    % reference_label("workspace", params["workspace"]),
                 )
             return cls.unlisted(params, resolver, resources)
 
@@ -138,7 +140,7 @@ class WorkspaceUser(Resource):
                 kept = cls(entry, resolver.client, resolver)
                 kept.warnings.append(
                     "exclusive: kept %s in workspace %s although the list does not name them: they are %s"
-                    % (entry["user"], params["workspace"], whom)
+                    % (entry["user"], reference_label("workspace", params["workspace"]), whom)
                 )
                 extra.append(kept)
             else:
@@ -155,7 +157,7 @@ class WorkspaceUser(Resource):
                 self.warnings.append(
                     "%s is not a direct member of workspace %s but reaches it through group(s) %s: "
                     "remove them there with trackops.toggl.toggl_group"
-                    % (row.get("email") or ref, self.params["workspace"], row.get("group_ids"))
+                    % (row.get("email") or ref, self.workspace_label, row.get("group_ids"))
                 )
                 return None
             return row
@@ -165,6 +167,10 @@ class WorkspaceUser(Resource):
                 "trackops.toggl.toggl_organization_user first" % (ref, self.params["organization"])
             )
         return row
+
+    @property
+    def workspace_label(self):
+        return reference_label("workspace", self.params["workspace"])
 
     @property
     def member(self):
@@ -204,13 +210,13 @@ class WorkspaceUser(Resource):
         return self.settings(self.changes(self.state_of(row), desired))
 
     def vet(self, decision):
-        who = "%s from workspace %s" % (self.who(decision.current), self.params["workspace"])
+        who = "%s from workspace %s" % (self.who(decision.current), self.workspace_label)
         if decision.action == "delete":
             protect_owner_and_caller(self.resolver, self.organization_id, decision.current, "remove " + who)
             if decision.current.get("group_ids"):
                 self.warnings.append(
                     "%s stays in workspace %s through group(s) %s: remove them there with trackops.toggl.toggl_group"
-                    % (self.who(decision.current), self.params["workspace"], decision.current["group_ids"])
+                    % (self.who(decision.current), self.workspace_label, decision.current["group_ids"])
                 )
             return
         if decision.changes.get("inactive") is True:
@@ -219,7 +225,7 @@ class WorkspaceUser(Resource):
                 self.resolver,
                 self.organization_id,
                 subject,
-                "deactivate %s in workspace %s" % (self.who(subject), self.params["workspace"]),
+                "deactivate %s in workspace %s" % (self.who(subject), self.workspace_label),
             )
 
     @classmethod
@@ -251,7 +257,7 @@ class WorkspaceUser(Resource):
     def label(self, obj):
         obj = obj or {}
         ident = " (id %s)" % obj["id"] if obj.get("id") else ""
-        return "%s %s in workspace %s%s" % (self.kind, self.who(obj), self.params["workspace"], ident)
+        return "%s %s in workspace %s%s" % (self.kind, self.who(obj), self.workspace_label, ident)
 
     def fresh_row(self):
         """What a new direct membership looks like right after the assignment."""
@@ -383,7 +389,7 @@ class WorkspaceUser(Resource):
             organization_id,
             shows,
             "workspace %s: the API accepted the membership of user(s) %s but does not list it"
-            % (first.params["workspace"], ", ".join(str(uid) for uid in sorted(adding))),
+            % (first.workspace_label, ", ".join(str(uid) for uid in sorted(adding))),
         )
         for user_id, workspace_ids in sorted(adding.items()):
             member = member_of(after, user_id)
@@ -411,7 +417,7 @@ class WorkspaceUser(Resource):
             first.client.put(
                 first.assignments_path(),
                 body=[{"user_id": user_id, "operation": "add"} for user_id in users],
-                what="workspace %s" % first.params["workspace"],
+                what="workspace %s" % first.workspace_label,
             )
 
     def put_settings(self, row, settings):
@@ -448,8 +454,7 @@ class WorkspaceUser(Resource):
             rows = settle(
                 read,
                 listed,
-                "workspace %s: the API accepted the membership but does not list the user(s)"
-                % first.params["workspace"],
+                "workspace %s: the API accepted the membership but does not list the user(s)" % first.workspace_label,
             )
             for decision in batch:
                 resource = decision.resource
@@ -504,7 +509,7 @@ class WorkspaceUser(Resource):
             settle(
                 read,
                 shows,
-                "workspace %s: the API accepted the changes but does not list them" % first.params["workspace"],
+                "workspace %s: the API accepted the changes but does not list them" % first.workspace_label,
             )
 
     def user_id_of(self, decision):
@@ -520,7 +525,7 @@ class WorkspaceUser(Resource):
             first.client.patch(
                 "/organizations/%s/workspaces/%s/workspace_users" % (first.organization_id, first.workspace_id),
                 body={"delete": [decision.current["id"] for decision in batch]},
-                what="users of workspace %s" % first.params["workspace"],
+                what="users of workspace %s" % first.workspace_label,
             )
         return [None for _unused in decisions]
 

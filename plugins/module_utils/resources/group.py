@@ -95,7 +95,6 @@ class Group(Resource):
         self._user_id_of = {}  # member label (email, or id when unknown) -> user id
         self._member_of = {}  # user id -> the organization user
         self._focus_member_of = {}  # user id -> organization user id, from the Focus answers
-        self._duplicates = []  # other groups of the same name (shown), removed by the write
         self._kept_meanwhile = {}  # option -> labels another admin added since the first read
 
     @property
@@ -147,8 +146,10 @@ class Group(Resource):
             self._check_rename(group)
             self.resolve_references()  # a no-op after the engine's step; find may run on its own
         shown = self._shown(group)
-        if shown is not None and self._duplicates:
-            shown["duplicates"] = [g["group_id"] for g in self._duplicates]
+        others = self._other_groups_of_the_name(group)
+        if shown is not None and others:
+            # What vet, update and delete know the duplicates by (``_duplicates_of``).
+            shown["duplicates"] = [g["group_id"] for g in others]
         if shown is not None and self.manages_emoji and self.state == "present":
             shown["emoji"] = self._focus_team(shown).get("emoji")
         return shown
@@ -161,14 +162,27 @@ class Group(Resource):
         """The groups of exactly this task's name: a name, also when it is all digits."""
         return [g for g in groups if g.get("name") == self.params["name"]]
 
-    def _keep_lowest(self, matches):
+    @staticmethod
+    def _keep_lowest(matches):
         """Of several groups of the name (a race of creates), the lowest id is the group; the
-        others are noted as duplicates, deleted by the write (see ``_vet_duplicates``)."""
-        if not matches:
-            return None
-        matches = sorted(matches, key=lambda g: g.get("group_id") or 0)
-        self._duplicates = [self._shown(g) for g in matches[1:]]
-        return matches[0]
+        others are duplicates, deleted by the write (see ``vet``)."""
+        return min(matches, key=lambda g: g.get("group_id") or 0) if matches else None
+
+    def _other_groups_of_the_name(self, group):
+        """The duplicates of a group found by name: the other groups of the name."""
+        if group is None or self.params.get("id"):
+            return []
+        named = self._named(self.resolver.groups(self.organization_id))
+        return sorted((g for g in named if g is not group), key=lambda g: g.get("group_id") or 0)
+
+    def _duplicates_of(self, current):
+        """The duplicates ``current`` lists (by id, as ``find`` noted them), as shown, from the
+        groups the task read."""
+        ids = set((current or {}).get("duplicates") or [])
+        groups = self.resolver.groups(self.organization_id)
+        return [
+            self._shown(g) for g in sorted(groups, key=lambda g: g.get("group_id") or 0) if g.get("group_id") in ids
+        ]
 
     # -- Focus --------------------------------------------------------------------------------
 
@@ -326,7 +340,7 @@ class Group(Resource):
             state["users"] = sorted_members(self._label_of(user.get("user_id")) for user in obj.get("users") or [])
         if self.manages_emoji:
             state["emoji"] = obj.get("emoji") or None
-        if self._duplicates:
+        if obj.get("duplicates") or "removed_duplicates" in obj:
             # The diff shows the duplicates before and none after.
             state["duplicates"] = sorted(obj.get("duplicates") or [])
         return state
@@ -352,11 +366,12 @@ class Group(Resource):
         """Duplicates are deleted only when the kept group's target holds all they hold, so no
         member or workspace is lost with them; otherwise the task fails, naming them."""
         super().vet(decision)
-        if not self._duplicates or decision.action != "update":
+        duplicates = self._duplicates_of(decision.current)
+        if not duplicates or decision.action != "update":
             return
         target = self.predict_update(decision.current, decision.changes)
         kept = self._lists_of(target)
-        for duplicate in self._duplicates:
+        for duplicate in duplicates:
             extra = {option: sorted(values - kept[option]) for option, values in self._lists_of(duplicate).items()}
             extra = {option: values for option, values in extra.items() if values}
             if extra:
@@ -364,7 +379,7 @@ class Group(Resource):
                     "found %d groups named %r in organization %s (ids %s); the lowest id is kept and the others "
                     "would be deleted, but group %s has %s that the kept one would not: give id, or list them"
                     % (
-                        len(self._duplicates) + 1,
+                        len(duplicates) + 1,
                         self.params.get("name"),
                         self.organization_id,
                         ", ".join(str(g) for g in [decision.current["group_id"]] + decision.current["duplicates"]),
@@ -582,7 +597,7 @@ class Group(Resource):
     def _remove_duplicates(self, current):
         """Deletes the other groups of the name (``vet`` made sure they hold nothing more)."""
         removed = []
-        for duplicate in self._duplicates:
+        for duplicate in self._duplicates_of(current):
             self._delete_one(duplicate)
             removed.append(duplicate["group_id"])
         return removed
@@ -728,7 +743,7 @@ class Group(Resource):
         (no extra read), else the organization's first. Without a key, through Track (Swagger:
         DELETE answers "OK"). Duplicates of the name go with it."""
         if self.state == "absent":
-            for duplicate in self._duplicates:
+            for duplicate in self._duplicates_of(current):
                 self._delete_one(duplicate)
         self._delete_one(current)
 

@@ -40,7 +40,6 @@ class ProjectGroup(Resource):
     def __init__(self, params, client, resolver):
         super().__init__(params, client, resolver)
         self.group_id = None
-        self._duplicates = []
 
     def validate(self):
         super().validate()
@@ -69,10 +68,9 @@ class ProjectGroup(Resource):
         matches = sorted(self._links(), key=lambda link: link.get("id") or 0)
         if not matches:
             return None
-        self._duplicates = [link["id"] for link in matches[1:]]
         current = dict(matches[0])
-        if self._duplicates:
-            current["duplicates"] = list(self._duplicates)
+        if len(matches) > 1:
+            current["duplicates"] = [link["id"] for link in matches[1:]]
         return current
 
     def _links(self):
@@ -87,7 +85,8 @@ class ProjectGroup(Resource):
         if obj is None:
             return None
         state = {"workspace": obj.get("wid"), "project": obj.get("pid"), "group": obj.get("group_id")}
-        if self._duplicates:
+        if obj.get("duplicates") or "removed_duplicates" in obj:
+            # The diff shows the duplicates before and none after.
             state["duplicates"] = sorted(obj.get("duplicates") or [])
         return state
 

@@ -246,14 +246,26 @@ def test_bad_data_anywhere_in_the_policy_fails_before_any_write(simulator, run_p
     assert run.rc == 0, run
     assert writes_in(log) == []
     failures = {name: message_of(result) for name, result in run.task("Failures")["result"]["failures"].items()}
-    print(failures)
+    results = run.task("Failures")["result"]["failures"]
+    # The local checks come before any request; the names after the reads that find them.
+    for local in ("unparseable start", "bad rate of a new workspace", "alert without thresholds"):
+        assert failed_item(results[local])["api_requests"] == {"total": 0}, local
+    for named in ("unknown receiver", "unknown project in a rate", "unknown group in a reminder"):
+        assert failed_item(results[named])["api_requests"]["total"] == 1, named  # the one list the name needs
     assert "start: must be a date" in failures["unparseable start"]
     assert "start: must be a date" in failures["bad rate of a new workspace"]
     assert "thresholds" in failures["alert without thresholds"]
+    assert failures["unknown receiver"] == "receiver_users: user 'nobody@example.com' not found in workspace 101"
+    assert failures["unknown project in a rate"] == "project 'No Such Project' not found in workspace 101"
+    assert failures["unknown group in a reminder"] == "groups: group 'No Such Group' not found in organization 10"
     assert failures["workspace twice"].startswith("toggl_workspace_policy_workspaces: acme hq listed more than once")
 
 
-def message_of(result):
-    """The message of a failed task, or of the failed item of a failed loop."""
+def failed_item(result):
+    """A failed task's result, or the failed item's of a failed loop."""
     failed = [item for item in result.get("results") or [] if item.get("failed")]
-    return failed[0]["msg"] if failed else result["msg"]
+    return failed[0] if failed else result
+
+
+def message_of(result):
+    return failed_item(result)["msg"]
